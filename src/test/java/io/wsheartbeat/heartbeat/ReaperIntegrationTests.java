@@ -34,6 +34,9 @@ class ReaperIntegrationTests {
 	@Autowired
 	HeartbeatProperties properties;
 
+	@Autowired
+	SessionRegistry registry;
+
 	private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor();
 
 	@AfterEach
@@ -91,8 +94,11 @@ class ReaperIntegrationTests {
 	@Test
 	void pongsAloneDoNotKeepASession() {
 		try (WireClient client = WireClient.connect(this.port)) {
-			client.awaitFrame("welcome");
+			String id = client.awaitFrame("welcome").path("sessionId").asString();
 
+			await().atMost(Duration.ofSeconds(1)).until(() -> this.registry.snapshot().stream()
+				.anyMatch((session) -> session.id().equals(id) && session.lastPongAgoMillis() != null
+						&& session.rttMillis() != null));
 			WireClient.Closed closed = client.closed().orTimeout(5, TimeUnit.SECONDS).join();
 
 			assertThat(client.pingsReceived()).as("pings answered with pongs meanwhile").isGreaterThanOrEqualTo(5);
