@@ -1,6 +1,7 @@
 package io.wsheartbeat.heartbeat;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 import jakarta.websocket.Session;
@@ -19,10 +20,12 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import io.wsheartbeat.heartbeat.InboundMessage.Heartbeat;
 import io.wsheartbeat.heartbeat.InboundMessage.Message;
+import io.wsheartbeat.heartbeat.InboundMessage.Simulate;
 import io.wsheartbeat.heartbeat.InboundMessage.Unusable;
 import io.wsheartbeat.heartbeat.OutboundMessage.Echo;
 import io.wsheartbeat.heartbeat.OutboundMessage.ErrorReply;
 import io.wsheartbeat.heartbeat.OutboundMessage.HeartbeatAck;
+import io.wsheartbeat.heartbeat.OutboundMessage.Simulated;
 import io.wsheartbeat.heartbeat.OutboundMessage.Welcome;
 
 /**
@@ -41,6 +44,11 @@ class HeartbeatHandler extends TextWebSocketHandler {
 
 	private static final String TOMCAT_SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
 
+	static final String FAULTS_DISABLED = "faults-disabled";
+
+	// How a session that failed in transport shows in the view: the connection is gone without a close frame.
+	private static final CloseStatus TRANSPORT_FAILED = CloseStatus.NO_CLOSE_FRAME.withReason("transport error");
+
 	private final HeartbeatProperties properties;
 
 	private final SessionRegistry registry;
@@ -55,10 +63,14 @@ class HeartbeatHandler extends TextWebSocketHandler {
 
 	private final HeartbeatMetrics metrics;
 
+	private final SessionTasks tasks;
+
 	private volatile boolean acceptingSessions = true;
 
 	HeartbeatHandler(HeartbeatProperties properties, SessionRegistry registry, InboundDecoder decoder,
-			JsonMapper jsonMapper, MonotonicClock monotonicClock, Clock wallClock, HeartbeatMetrics metrics) {
+			JsonMapper jsonMapper, MonotonicClock monotonicClock, Clock wallClock, HeartbeatMetrics metrics,
+			SessionTasks tasks) {
+		this.tasks = tasks;
 		this.properties = properties;
 		this.registry = registry;
 		this.decoder = decoder;
@@ -107,10 +119,11 @@ class HeartbeatHandler extends TextWebSocketHandler {
 		else if (message instanceof Message text) {
 			send(tracked, new Echo(text.text(), this.wallClock.millis()));
 		}
+		else if (message instanceof Simulate simulate) {
+			simulate(tracked, simulate);
+		}
 		else if (message instanceof Unusable unusable) {
-			logger.debug("Unusable input from {}: {}", tracked, unusable.message());
-			this.metrics.badInputAnswered();
-			send(tracked, new ErrorReply(unusable.code(), unusable.message()));
+			reject(tracked, unusable);
 		}
 	}
 
@@ -121,10 +134,64 @@ class HeartbeatHandler extends TextWebSocketHandler {
 		if (heartbeat.rtt() != null) {
 			tracked.rttReported(heartbeat.rtt());
 		}
+		if (tracked.dropsAcks()) {
+			logger.debug("Dropped the ack to {} (simulated fault)", tracked);
+			return;
+		}
+		Duration delay = tracked.ackDelay();
+		if (delay.isZero()) {
+			ack(tracked, heartbeat);
+		}
+		else {
+			this.tasks.later(() -> ack(tracked, heartbeat), delay);
+		}
+	}
+
+	private void ack(TrackedSession tracked, Heartbeat heartbeat) {
 		send(tracked, new HeartbeatAck(heartbeat.timestamp(), this.wallClock.millis()));
 		tracked.heartbeatAcked();
 		this.metrics.heartbeatAcked();
 		logger.debug("Acked heartbeat from {}", tracked);
+	}
+
+	/**
+	 * A demo fault on the sender's own session, confirmed with a {@code simulated} frame. Refused
+	 * unless {@code heartbeat.demo.faults-enabled}: in production no client may make the server
+	 * misbehave.
+	 */
+	private void simulate(TrackedSession tracked, Simulate simulate) {
+		HeartbeatProperties.Demo demo = this.properties.demo();
+		if (!demo.faultsEnabled()) {
+			reject(tracked, new Unusable(FAULTS_DISABLED, "simulated faults are off (heartbeat.demo.faults-enabled)"));
+			return;
+		}
+		logger.info("Simulating {} on {}", simulate.fault().wireName(), tracked);
+		switch (simulate.fault()) {
+			case DROP_ACKS -> tracked.simulateAckFault(true, Duration.ZERO);
+			case DELAY_ACKS -> {
+				if (simulate.delay().compareTo(demo.maxAckDelay()) > 0) {
+					reject(tracked, new Unusable(InboundDecoder.INVALID_FIELD,
+							"\"delay\" must not be above " + demo.maxAckDelay().toMillis() + " ms (heartbeat.demo.max-ack-delay)"));
+					return;
+				}
+				tracked.simulateAckFault(false, simulate.delay());
+			}
+			case NONE -> tracked.simulateAckFault(false, Duration.ZERO);
+			case DROP_CONNECTION -> {
+				if (!tracked.disconnectAbruptly()) {
+					reject(tracked, new Unusable(FAULTS_DISABLED, "this server cannot drop a connection abruptly"));
+				}
+				return;
+			}
+		}
+		send(tracked, new Simulated(simulate.fault().wireName(),
+				(simulate.delay() != null) ? simulate.delay().toMillis() : null));
+	}
+
+	private void reject(TrackedSession tracked, Unusable unusable) {
+		logger.debug("Unusable input from {}: {}", tracked, unusable.message());
+		this.metrics.badInputAnswered();
+		send(tracked, new ErrorReply(unusable.code(), unusable.message()));
 	}
 
 	@Override
@@ -136,7 +203,7 @@ class HeartbeatHandler extends TextWebSocketHandler {
 	@Override
 	public void handleTransportError(WebSocketSession session, Throwable exception) {
 		// Could be part of normal workflow (a browser tab closed mid-frame): not an ERROR.
-		this.registry.remove(session.getId()).ifPresent((tracked) -> {
+		this.registry.remove(session.getId(), TRANSPORT_FAILED).ifPresent((tracked) -> {
 			this.metrics.transportFailed();
 			logger.info("Session {} from {} failed: {}", tracked.id(), tracked.remoteAddress(), exception.toString());
 		});
@@ -144,9 +211,13 @@ class HeartbeatHandler extends TextWebSocketHandler {
 
 	@Override
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-		this.registry.remove(session.getId())
+		this.registry.remove(session.getId(), status)
 			.ifPresent((tracked) -> logger.info("Session {} from {} closed: {} {}", tracked.id(),
 					tracked.remoteAddress(), status.getCode(), (status.getReason() != null) ? status.getReason() : ""));
+	}
+
+	void acceptSessions() {
+		this.acceptingSessions = true;
 	}
 
 	/**
@@ -157,7 +228,7 @@ class HeartbeatHandler extends TextWebSocketHandler {
 		this.acceptingSessions = false;
 		int closed = 0;
 		for (TrackedSession tracked : this.registry.sessions()) {
-			if (this.registry.remove(tracked.id()).isPresent()) {
+			if (this.registry.remove(tracked.id(), CloseCodes.SHUTTING_DOWN).isPresent()) {
 				tracked.close(CloseCodes.SHUTTING_DOWN);
 				closed++;
 			}

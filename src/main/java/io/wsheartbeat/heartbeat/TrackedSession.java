@@ -52,6 +52,11 @@ public final class TrackedSession {
 
 	private volatile long rttNanos = NEVER;
 
+	// Demo faults on this session's acks (heartbeat.demo.faults-enabled).
+	private volatile boolean dropsAcks;
+
+	private volatile Duration ackDelay = Duration.ZERO;
+
 	private final AtomicLong messagesReceived = new AtomicLong();
 
 	private final AtomicLong heartbeatsAcked = new AtomicLong();
@@ -105,6 +110,25 @@ public final class TrackedSession {
 	void intervalDeclared(Duration interval, Duration silenceAllowed) {
 		this.declaredInterval = interval;
 		this.silenceAllowedNanos = silenceAllowed.toNanos();
+	}
+
+	/** Simulates a server that drops this session's acks, or delays them, or neither. */
+	void simulateAckFault(boolean drop, Duration delay) {
+		this.dropsAcks = drop;
+		this.ackDelay = delay;
+	}
+
+	boolean dropsAcks() {
+		return this.dropsAcks;
+	}
+
+	Duration ackDelay() {
+		return this.ackDelay;
+	}
+
+	/** Cuts the connection with no close frame (a demo fault). */
+	boolean disconnectAbruptly() {
+		return AbruptDisconnect.abort(this.session.getDelegate());
 	}
 
 	void heartbeatAcked() {

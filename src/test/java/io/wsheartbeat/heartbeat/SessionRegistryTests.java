@@ -1,5 +1,6 @@
 package io.wsheartbeat.heartbeat;
 
+import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,15 +17,15 @@ class SessionRegistryTests {
 
 	private final HeartbeatProperties properties = TestProperties.withMaxSessions(3);
 
-	private final SessionRegistry registry = new SessionRegistry(this.properties, this.clock);
+	private final SessionRegistry registry = new SessionRegistry(this.properties, this.clock, Clock.systemUTC());
 
 	@Test
 	void shouldRemoveASessionExactlyOnce() {
 		TrackedSession session = Sessions.tracked(Sessions.connection("a"), this.clock, this.properties);
 		this.registry.add(session);
 
-		assertThat(this.registry.remove("a")).contains(session);
-		assertThat(this.registry.remove("a")).isEmpty();
+		assertThat(this.registry.remove("a", CloseCodes.HEARTBEAT_TIMEOUT)).contains(session);
+		assertThat(this.registry.remove("a", CloseCodes.HEARTBEAT_TIMEOUT)).isEmpty();
 		assertThat(this.registry.size()).isZero();
 	}
 
@@ -35,7 +36,7 @@ class SessionRegistryTests {
 		}
 		assertThat(this.registry.add(Sessions.tracked(Sessions.connection("d"), this.clock, this.properties))).isFalse();
 
-		this.registry.remove("b");
+		this.registry.remove("b", CloseCodes.HEARTBEAT_TIMEOUT);
 		assertThat(this.registry.add(Sessions.tracked(Sessions.connection("d"), this.clock, this.properties))).isTrue();
 		assertThat(this.registry.size()).isEqualTo(3);
 	}
