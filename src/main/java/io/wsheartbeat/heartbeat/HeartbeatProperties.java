@@ -68,14 +68,14 @@ public record HeartbeatProperties(
 		@AssertTrue(message = "heartbeat.reconnect.initial-delay must be positive and not above heartbeat.reconnect.max-delay")
 		boolean isInitialDelayWithinMaxDelay() {
 			return initialDelay == null || maxDelay == null
-					|| (initialDelay.isPositive() && initialDelay.compareTo(maxDelay) <= 0);
+					|| (isPositive(initialDelay) && initialDelay.compareTo(maxDelay) <= 0);
 		}
 	}
 
 	@AssertTrue(message = "heartbeat.interval, heartbeat.ack-timeout, heartbeat.server-timeout and heartbeat.reaper-period must be positive")
 	boolean isEveryTimingPositive() {
-		return allSet() && interval.isPositive() && ackTimeout.isPositive() && serverTimeout.isPositive()
-				&& reaperPeriod.isPositive() && !serverPingInterval.isNegative() && slowRtt.isPositive();
+		return allSet() && isPositive(interval) && isPositive(ackTimeout) && isPositive(serverTimeout)
+				&& isPositive(reaperPeriod) && !serverPingInterval.isNegative() && isPositive(slowRtt);
 	}
 
 	@AssertTrue(message = "heartbeat.ack-timeout must be below heartbeat.interval: a client must know a heartbeat failed before it sends the next one")
@@ -101,6 +101,11 @@ public record HeartbeatProperties(
 	@AssertTrue(message = "heartbeat.ack-timeout must be below heartbeat.slow-interval")
 	boolean isAckTimeoutBelowSlowInterval() {
 		return !allSet() || ackTimeout.compareTo(slowInterval) < 0;
+	}
+
+	// Duration.isPositive() arrived in Java 18.
+	static boolean isPositive(Duration duration) {
+		return !duration.isNegative() && !duration.isZero();
 	}
 
 	private boolean allSet() {

@@ -1,0 +1,182 @@
+package io.wsheartbeat.heartbeat;
+
+import java.time.Clock;
+import java.util.Map;
+
+import jakarta.websocket.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+import io.wsheartbeat.heartbeat.InboundMessage.Heartbeat;
+import io.wsheartbeat.heartbeat.InboundMessage.Message;
+import io.wsheartbeat.heartbeat.InboundMessage.Unusable;
+import io.wsheartbeat.heartbeat.OutboundMessage.Echo;
+import io.wsheartbeat.heartbeat.OutboundMessage.ErrorReply;
+import io.wsheartbeat.heartbeat.OutboundMessage.HeartbeatAck;
+import io.wsheartbeat.heartbeat.OutboundMessage.Welcome;
+
+/**
+ * The {@code /ws} endpoint: protocol v1. Welcomes each session with its timings, answers every
+ * heartbeat at once, echoes messages, and answers input it cannot use with an error frame while
+ * keeping the session open. Binary frames are refused with 1003 by {@link TextWebSocketHandler}.
+ */
+@Component
+class HeartbeatHandler extends TextWebSocketHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(HeartbeatHandler.class);
+
+	// Tomcat's own limits on a blocking send and on sending a close frame default to 20 s and 30 s;
+	// per session they are bounded by heartbeat.send-time-limit instead.
+	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+	private static final String TOMCAT_SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
+
+	private final HeartbeatProperties properties;
+
+	private final SessionRegistry registry;
+
+	private final InboundDecoder decoder;
+
+	private final JsonMapper jsonMapper;
+
+	private final MonotonicClock monotonicClock;
+
+	private final Clock wallClock;
+
+	private final HeartbeatMetrics metrics;
+
+	private volatile boolean acceptingSessions = true;
+
+	HeartbeatHandler(HeartbeatProperties properties, SessionRegistry registry, InboundDecoder decoder,
+			JsonMapper jsonMapper, MonotonicClock monotonicClock, Clock wallClock, HeartbeatMetrics metrics) {
+		this.properties = properties;
+		this.registry = registry;
+		this.decoder = decoder;
+		this.jsonMapper = jsonMapper;
+		this.monotonicClock = monotonicClock;
+		this.wallClock = wallClock;
+		this.metrics = metrics;
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) {
+		limitBlockingSends(session);
+		TrackedSession tracked = new TrackedSession(
+				new ConcurrentWebSocketSessionDecorator(session, (int) this.properties.sendTimeLimit().toMillis(),
+						(int) this.properties.sendBufferLimit().toBytes()),
+				this.wallClock.instant(), this.monotonicClock.nanoTime(), this.properties.serverTimeout());
+		if (!this.acceptingSessions) {
+			tracked.close(CloseCodes.SHUTTING_DOWN);
+			return;
+		}
+		if (!this.registry.add(tracked)) {
+			logger.warn("Refused {}: {} sessions open already (heartbeat.max-sessions)", tracked,
+					this.properties.maxSessions());
+			tracked.close(CloseCodes.SERVER_FULL);
+			return;
+		}
+		logger.info("Session {} opened from {}", tracked.id(), tracked.remoteAddress());
+		send(tracked, Welcome.of(tracked.id(), this.properties));
+	}
+
+	@Override
+	protected void handleTextMessage(WebSocketSession session, TextMessage frame) {
+		TrackedSession tracked = this.registry.find(session.getId()).orElse(null);
+		if (tracked == null) {
+			return; // reaped or closing: nothing more to say to it
+		}
+		if (!tracked.messageReceived(this.monotonicClock.nanoTime(), this.properties.maxMessagesPerSecond())) {
+			logger.info("Closing {}: more than {} messages per second", tracked, this.properties.maxMessagesPerSecond());
+			tracked.close(CloseCodes.TOO_MANY_MESSAGES);
+			return;
+		}
+		InboundMessage message = this.decoder.decode(frame.getPayload());
+		if (message instanceof Heartbeat heartbeat) {
+			heartbeatReceived(tracked, heartbeat);
+		}
+		else if (message instanceof Message text) {
+			send(tracked, new Echo(text.text(), this.wallClock.millis()));
+		}
+		else if (message instanceof Unusable unusable) {
+			logger.debug("Unusable input from {}: {}", tracked, unusable.message());
+			this.metrics.badInputAnswered();
+			send(tracked, new ErrorReply(unusable.code(), unusable.message()));
+		}
+	}
+
+	private void heartbeatReceived(TrackedSession tracked, Heartbeat heartbeat) {
+		if (heartbeat.interval() != null) {
+			tracked.intervalDeclared(heartbeat.interval(), this.properties.deadlineFor(heartbeat.interval()));
+		}
+		if (heartbeat.rtt() != null) {
+			tracked.rttReported(heartbeat.rtt());
+		}
+		send(tracked, new HeartbeatAck(heartbeat.timestamp(), this.wallClock.millis()));
+		tracked.heartbeatAcked();
+		this.metrics.heartbeatAcked();
+		logger.debug("Acked heartbeat from {}", tracked);
+	}
+
+	@Override
+	protected void handlePongMessage(WebSocketSession session, PongMessage message) {
+		this.registry.find(session.getId())
+			.ifPresent((tracked) -> tracked.pongReceived(this.monotonicClock.nanoTime(), message.getPayload()));
+	}
+
+	@Override
+	public void handleTransportError(WebSocketSession session, Throwable exception) {
+		// Could be part of normal workflow (a browser tab closed mid-frame): not an ERROR.
+		this.registry.remove(session.getId()).ifPresent((tracked) -> {
+			this.metrics.transportFailed();
+			logger.info("Session {} from {} failed: {}", tracked.id(), tracked.remoteAddress(), exception.toString());
+		});
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+		this.registry.remove(session.getId())
+			.ifPresent((tracked) -> logger.info("Session {} from {} closed: {} {}", tracked.id(),
+					tracked.remoteAddress(), status.getCode(), (status.getReason() != null) ? status.getReason() : ""));
+	}
+
+	/**
+	 * Closes every session with 1001 and refuses new ones: the server is going away.
+	 * @return how many sessions were closed
+	 */
+	int closeAllForShutdown() {
+		this.acceptingSessions = false;
+		int closed = 0;
+		for (TrackedSession tracked : this.registry.sessions()) {
+			if (this.registry.remove(tracked.id()).isPresent()) {
+				tracked.close(CloseCodes.SHUTTING_DOWN);
+				closed++;
+			}
+		}
+		return closed;
+	}
+
+	private void send(TrackedSession tracked, OutboundMessage message) {
+		tracked.send(this.jsonMapper.writeValueAsString(message));
+	}
+
+	private void limitBlockingSends(WebSocketSession session) {
+		if (session instanceof NativeWebSocketSession nativeSession
+				&& nativeSession.getNativeSession() instanceof Session container) {
+			Map<String, Object> userProperties = container.getUserProperties();
+			long limit = this.properties.sendTimeLimit().toMillis();
+			userProperties.put(TOMCAT_BLOCKING_SEND_TIMEOUT, limit);
+			userProperties.put(TOMCAT_SESSION_CLOSE_TIMEOUT, limit);
+		}
+	}
+
+}

@@ -1,0 +1,71 @@
+package io.wsheartbeat.heartbeat;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What the server sends, as records that serialize to the frames of protocol v1. Each leads with
+ * its {@code type}, as a person reading frames in the browser's network panel expects.
+ */
+sealed interface OutboundMessage {
+
+	@JsonProperty("type")
+	String type();
+
+	/**
+	 * The first frame of every session: its id and the timings the client must adopt.
+	 */
+	@JsonPropertyOrder({ "type", "sessionId" })
+	record Welcome(String sessionId, long interval, long ackTimeout, long serverTimeout, long slowRtt,
+			long slowInterval, long maxInterval) implements OutboundMessage {
+
+		static Welcome of(String sessionId, HeartbeatProperties properties) {
+			return new Welcome(sessionId, properties.interval().toMillis(), properties.ackTimeout().toMillis(),
+					properties.serverTimeout().toMillis(), properties.slowRtt().toMillis(),
+					properties.slowInterval().toMillis(), properties.maxInterval().toMillis());
+		}
+
+		@Override
+		public String type() {
+			return "welcome";
+		}
+	}
+
+	/**
+	 * The answer to a heartbeat.
+	 * @param timestamp the client's timestamp, unchanged, so it can tell the round trip
+	 * @param serverTime the server's wall clock, epoch milliseconds
+	 */
+	@JsonPropertyOrder({ "type", "timestamp" })
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record HeartbeatAck(JsonNode timestamp, long serverTime) implements OutboundMessage {
+
+		@Override
+		public String type() {
+			return "heartbeat_ack";
+		}
+	}
+
+	/** The answer to an ordinary message. */
+	@JsonPropertyOrder({ "type", "text" })
+	record Echo(String text, long serverTime) implements OutboundMessage {
+
+		@Override
+		public String type() {
+			return "echo";
+		}
+	}
+
+	/** The answer to input the server could not use; the session stays open. */
+	@JsonPropertyOrder({ "type", "code" })
+	record ErrorReply(String code, String message) implements OutboundMessage {
+
+		@Override
+		public String type() {
+			return "error";
+		}
+	}
+
+}

@@ -1,0 +1,62 @@
+package io.wsheartbeat.heartbeat;
+
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Closes sessions that stayed silent past their deadline with 4000 "heartbeat timeout", and so
+ * frees what a vanished client held: the socket, its buffers, its place in the registry.
+ *
+ * <p>Each pass removes a dead session from the registry at once and leaves the close frame to
+ * {@link SessionTasks}, so a pass over every session is a read of two numbers each and never
+ * waits on a network.
+ */
+@Component
+class SessionReaper {
+
+	private static final Logger logger = LoggerFactory.getLogger(SessionReaper.class);
+
+	private final SessionRegistry registry;
+
+	private final SessionTasks tasks;
+
+	private final MonotonicClock clock;
+
+	private final HeartbeatMetrics metrics;
+
+	SessionReaper(SessionRegistry registry, SessionTasks tasks, MonotonicClock clock, HeartbeatMetrics metrics) {
+		this.registry = registry;
+		this.tasks = tasks;
+		this.clock = clock;
+		this.metrics = metrics;
+	}
+
+	/**
+	 * One pass over every session.
+	 * @return how many sessions it reaped
+	 */
+	int reap() {
+		long started = this.clock.nanoTime();
+		int reaped = 0;
+		for (TrackedSession session : this.registry.sessions()) {
+			if (session.isSilentPastDeadline(started) && this.registry.remove(session.id()).isPresent()) {
+				reaped++;
+				this.metrics.sessionReaped();
+				logger.debug("Reaping {}: silent past its deadline", session);
+				this.tasks.close(session, CloseCodes.HEARTBEAT_TIMEOUT);
+			}
+		}
+		Duration took = Duration.ofNanos(this.clock.nanoTime() - started);
+		this.metrics.reaperPassTook(took);
+		if (reaped > 0) {
+			logger.info("Reaped {} silent session(s), {} left, in {} us", reaped, this.registry.size(),
+					took.toNanos() / 1000);
+		}
+		return reaped;
+	}
+
+}

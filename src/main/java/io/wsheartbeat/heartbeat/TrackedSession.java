@@ -1,0 +1,213 @@
+package io.wsheartbeat.heartbeat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PingMessage;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.SessionLimitExceededException;
+
+/**
+ * One open WebSocket session as the heartbeat sees it: when it last spoke, what interval it
+ * declared, how long it may stay silent, and the network's answer to our pings.
+ *
+ * <p>All times are read from a {@link MonotonicClock}; only {@link #connectedAt()} is wall-clock
+ * time, for people to read. The session it wraps must be safe for concurrent senders (a
+ * {@link org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator}), because the
+ * ack goes out on the thread that read the heartbeat while pings and closes come from elsewhere.
+ */
+public final class TrackedSession {
+
+	private static final Logger logger = LoggerFactory.getLogger(TrackedSession.class);
+
+	private static final long NEVER = Long.MIN_VALUE;
+
+	private static final long ONE_SECOND = Duration.ofSeconds(1).toNanos();
+
+	private final ConcurrentWebSocketSessionDecorator session;
+
+	private final String remoteAddress;
+
+	private final Instant connectedAt;
+
+	private final long connectedAtNanos;
+
+	private volatile long lastActiveNanos;
+
+	private volatile long silenceAllowedNanos;
+
+	private volatile Duration declaredInterval;
+
+	private volatile long lastPongNanos = NEVER;
+
+	private volatile long rttNanos = NEVER;
+
+	private final AtomicLong messagesReceived = new AtomicLong();
+
+	private final AtomicLong heartbeatsAcked = new AtomicLong();
+
+	// The rate window is touched only by the thread delivering this session's messages, and the
+	// container delivers one message at a time per session.
+	private long rateWindowStartNanos;
+
+	private int messagesInRateWindow;
+
+	public TrackedSession(ConcurrentWebSocketSessionDecorator session, Instant connectedAt, long nowNanos, Duration silenceAllowed) {
+		this.session = session;
+		this.remoteAddress = describe(session.getRemoteAddress());
+		this.connectedAt = connectedAt;
+		this.connectedAtNanos = nowNanos;
+		this.lastActiveNanos = nowNanos;
+		this.rateWindowStartNanos = nowNanos;
+		this.silenceAllowedNanos = silenceAllowed.toNanos();
+	}
+
+	public String id() {
+		return this.session.getId();
+	}
+
+	public String remoteAddress() {
+		return this.remoteAddress;
+	}
+
+	public Instant connectedAt() {
+		return this.connectedAt;
+	}
+
+	/**
+	 * Records that the client spoke. Any text message counts, not only heartbeats: a client busy
+	 * sending data is evidently alive.
+	 * @return {@code false} if this message takes the session over {@code maxPerSecond}
+	 */
+	boolean messageReceived(long nowNanos, int maxPerSecond) {
+		this.lastActiveNanos = nowNanos;
+		this.messagesReceived.incrementAndGet();
+		if (nowNanos - this.rateWindowStartNanos >= ONE_SECOND) {
+			this.rateWindowStartNanos = nowNanos;
+			this.messagesInRateWindow = 0;
+		}
+		return ++this.messagesInRateWindow <= maxPerSecond;
+	}
+
+	/**
+	 * Records the interval the client says it beats at, and with it how long it may stay silent.
+	 */
+	void intervalDeclared(Duration interval, Duration silenceAllowed) {
+		this.declaredInterval = interval;
+		this.silenceAllowedNanos = silenceAllowed.toNanos();
+	}
+
+	void heartbeatAcked() {
+		this.heartbeatsAcked.incrementAndGet();
+	}
+
+	/** Records a round-trip time the client measured and reported. */
+	void rttReported(Duration rtt) {
+		this.rttNanos = rtt.toNanos();
+	}
+
+	/**
+	 * Records a pong. It proves the network path and the browser are alive, but not the page's
+	 * script, so it does not count as activity: a tab whose heartbeat stopped is still reaped.
+	 */
+	void pongReceived(long nowNanos, ByteBuffer payload) {
+		this.lastPongNanos = nowNanos;
+		if (payload.remaining() == Long.BYTES) {
+			long sentAt = payload.getLong(payload.position());
+			long rtt = nowNanos - sentAt;
+			if (rtt >= 0 && nowNanos - this.connectedAtNanos >= rtt) {
+				this.rttNanos = rtt;
+			}
+		}
+	}
+
+	/** Whether the session stayed silent past its deadline at {@code nowNanos}. */
+	boolean isSilentPastDeadline(long nowNanos) {
+		return nowNanos - this.lastActiveNanos > this.silenceAllowedNanos;
+	}
+
+	/**
+	 * Sends a text frame. A client that stopped reading is closed here once its send time or
+	 * buffer runs over the limit, rather than holding this thread or others.
+	 */
+	public void send(String text) {
+		sendOrGiveUp(new TextMessage(text));
+	}
+
+	/** Sends a protocol Ping whose payload is the send time, so the pong tells the round trip. */
+	void ping(long nowNanos) {
+		sendOrGiveUp(new PingMessage(ByteBuffer.allocate(Long.BYTES).putLong(0, nowNanos)));
+	}
+
+	private void sendOrGiveUp(WebSocketMessage<?> message) {
+		if (!this.session.isOpen()) {
+			return;
+		}
+		try {
+			this.session.sendMessage(message);
+		}
+		catch (SessionLimitExceededException ex) {
+			logger.info("Session {} from {} stopped reading: {}", id(), this.remoteAddress, ex.getMessage());
+			close(CloseCodes.CLIENT_NOT_READING);
+		}
+		catch (IOException | IllegalStateException ex) {
+			// Could be part of normal workflow (the client went away mid-send). Either way the
+			// connection cannot be trusted with the next frame.
+			logger.debug("Send to session {} failed: {}", id(), ex.toString());
+			close(CloseStatus.SESSION_NOT_RELIABLE);
+		}
+	}
+
+	/** Whether a send to this client has been under way for longer than {@code limit}. */
+	boolean isSendStuckFor(Duration limit) {
+		return this.session.getTimeSinceSendStarted() > limit.toMillis();
+	}
+
+	/** Closes the session. Never throws: the connection may already be gone. */
+	public void close(CloseStatus status) {
+		try {
+			this.session.close(status);
+		}
+		catch (IOException | IllegalStateException ex) {
+			logger.debug("Close of session {} with {} failed: {}", id(), status, ex.toString());
+		}
+	}
+
+	/** What the session looks like at {@code nowNanos}, for people and for the API. */
+	public SessionSnapshot snapshot(long nowNanos) {
+		long lastPong = this.lastPongNanos;
+		long rtt = this.rttNanos;
+		Duration declared = this.declaredInterval;
+		return new SessionSnapshot(id(), this.remoteAddress, this.connectedAt,
+				millisSince(this.connectedAtNanos, nowNanos), millisSince(this.lastActiveNanos, nowNanos),
+				Duration.ofNanos(this.silenceAllowedNanos).toMillis(),
+				(lastPong != NEVER) ? millisSince(lastPong, nowNanos) : null,
+				(rtt != NEVER) ? Duration.ofNanos(rtt).toMillis() : null,
+				(declared != null) ? declared.toMillis() : null,
+				this.messagesReceived.get(), this.heartbeatsAcked.get());
+	}
+
+	private static long millisSince(long thenNanos, long nowNanos) {
+		return Duration.ofNanos(Math.max(0, nowNanos - thenNanos)).toMillis();
+	}
+
+	private static String describe(InetSocketAddress address) {
+		return (address != null) ? address.getHostString() + ":" + address.getPort() : "unknown";
+	}
+
+	@Override
+	public String toString() {
+		return "TrackedSession[" + id() + " from " + this.remoteAddress + "]";
+	}
+
+}
