@@ -26,6 +26,12 @@ function closeMeaning(code) {
 
 const number = (name) => Number(app.dataset[name]);
 
+const reconnect = {
+  initialDelay: number('reconnectInitialDelay'),
+  maxDelay: number('reconnectMaxDelay'),
+  multiplier: number('reconnectMultiplier'),
+};
+
 export const client = new HeartbeatClient(socketUrl(window.location), {
   timings: {
     interval: number('interval'),
@@ -35,11 +41,7 @@ export const client = new HeartbeatClient(socketUrl(window.location), {
     slowInterval: number('slowInterval'),
     maxInterval: number('maxInterval'),
   },
-  reconnect: {
-    initialDelay: number('reconnectInitialDelay'),
-    maxDelay: number('reconnectMaxDelay'),
-    multiplier: number('reconnectMultiplier'),
-  },
+  reconnect,
 });
 
 export const log = new LogView(document.getElementById('log'));
@@ -112,6 +114,11 @@ function renderTimings(timings) {
   show('timing-server-timeout', timings.serverTimeout);
   show('timing-slow-rtt', timings.slowRtt);
   show('timing-slow-interval', timings.slowInterval);
+  document.getElementById('timing-reconnect').textContent = t('timings.reconnect', {
+    initial: duration(reconnect.initialDelay),
+    max: duration(reconnect.maxDelay),
+    multiplier: reconnect.multiplier,
+  });
   elements.interval.textContent = duration(client.interval);
 }
 

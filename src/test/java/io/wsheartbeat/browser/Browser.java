@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assertions;
@@ -105,6 +106,15 @@ final class Browser implements AutoCloseable {
 
 	WebElement byId(String id) {
 		return this.driver.findElement(By.id(id));
+	}
+
+	/**
+	 * Sets the exact viewport (CSS pixels); {@code mobile} also emulates a phone's device pixel
+	 * ratio and touch, for the phone layout.
+	 */
+	void viewport(int width, int height, boolean mobile) {
+		this.driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width,
+				"height", height, "deviceScaleFactor", mobile ? 2 : 1, "mobile", mobile));
 	}
 
 	Object script(String script, Object... args) {
