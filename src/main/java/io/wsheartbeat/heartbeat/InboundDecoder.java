@@ -47,7 +47,10 @@ class InboundDecoder {
 		catch (JacksonException ex) {
 			return new Unusable(INVALID_JSON, "the message is not valid JSON");
 		}
-		if (json == null || !json.isObject()) {
+		if (json == null || json.isMissingNode()) {
+			return new Unusable(INVALID_JSON, "the message is empty");
+		}
+		if (!json.isObject()) {
 			return new Unusable(NOT_AN_OBJECT, "the message must be a JSON object");
 		}
 		JsonNode type = json.get("type");

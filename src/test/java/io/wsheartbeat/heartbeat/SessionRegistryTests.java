@@ -1,0 +1,87 @@
+package io.wsheartbeat.heartbeat;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SessionRegistryTests {
+
+	private final ManualClock clock = new ManualClock();
+
+	private final HeartbeatProperties properties = TestProperties.withMaxSessions(3);
+
+	private final SessionRegistry registry = new SessionRegistry(this.properties, this.clock);
+
+	@Test
+	void shouldRemoveASessionExactlyOnce() {
+		TrackedSession session = Sessions.tracked(Sessions.connection("a"), this.clock, this.properties);
+		this.registry.add(session);
+
+		assertThat(this.registry.remove("a")).contains(session);
+		assertThat(this.registry.remove("a")).isEmpty();
+		assertThat(this.registry.size()).isZero();
+	}
+
+	@Test
+	void shouldRefuseSessionsBeyondMaxSessionsAndTakeThemAgainOnceAPlaceIsFree() {
+		for (String id : new String[] { "a", "b", "c" }) {
+			assertThat(this.registry.add(Sessions.tracked(Sessions.connection(id), this.clock, this.properties))).isTrue();
+		}
+		assertThat(this.registry.add(Sessions.tracked(Sessions.connection("d"), this.clock, this.properties))).isFalse();
+
+		this.registry.remove("b");
+		assertThat(this.registry.add(Sessions.tracked(Sessions.connection("d"), this.clock, this.properties))).isTrue();
+		assertThat(this.registry.size()).isEqualTo(3);
+	}
+
+	@Test
+	void shouldNeverAdmitMoreThanMaxSessionsWhenClientsRace() throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		CountDownLatch start = new CountDownLatch(1);
+		AtomicInteger admitted = new AtomicInteger();
+		for (int i = 0; i < 200; i++) {
+			String id = "s" + i;
+			pool.execute(() -> {
+				try {
+					start.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				if (this.registry.add(Sessions.tracked(Sessions.connection(id), this.clock, this.properties))) {
+					admitted.incrementAndGet();
+				}
+			});
+		}
+		start.countDown();
+		pool.shutdown();
+		assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+		assertThat(admitted.get()).isEqualTo(3);
+		assertThat(this.registry.size()).isEqualTo(3);
+	}
+
+	@Test
+	void snapshotShowsSilenceDeadlineAndDeclaredInterval() {
+		TrackedSession session = Sessions.tracked(Sessions.connection("a"), this.clock, this.properties);
+		this.registry.add(session);
+		session.intervalDeclared(java.time.Duration.ofSeconds(30), this.properties.deadlineFor(java.time.Duration.ofSeconds(30)));
+		this.clock.advance(java.time.Duration.ofMillis(1500));
+
+		SessionSnapshot snapshot = this.registry.snapshot().get(0);
+		assertThat(snapshot.id()).isEqualTo("a");
+		assertThat(snapshot.remoteAddress()).isEqualTo("127.0.0.1:40000");
+		assertThat(snapshot.silentForMillis()).isEqualTo(1500);
+		assertThat(snapshot.ageMillis()).isEqualTo(1500);
+		assertThat(snapshot.deadlineMillis()).isEqualTo(45_000);
+		assertThat(snapshot.declaredIntervalMillis()).isEqualTo(30_000);
+		assertThat(snapshot.lastPongAgoMillis()).isNull();
+	}
+
+}
