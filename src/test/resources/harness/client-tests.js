@@ -4,8 +4,11 @@
  * network. Results go to window.harnessResults, one entry per test.
  */
 import { Backoff } from '/js/backoff.js';
-import { CloseCode, HeartbeatClient, State, socketUrl } from '/js/heartbeat-client.js';
+import { CloseCode, Fault, HeartbeatClient, State, socketUrl } from '/js/heartbeat-client.js';
 import { formatTime, LogView } from '/js/log-view.js';
+import { niceStep, RttChart } from '/js/rtt-chart.js';
+import { liveness, MAX_OPEN_ROWS, SessionsTable } from '/js/sessions-view.js';
+import { renderStormChart } from '/js/storm-chart.js';
 
 // --- A tiny runner ------------------------------------------------------------------------------
 
@@ -130,7 +133,7 @@ function fakeSockets() {
 
 const EVENTS = ['statechange', 'connecting', 'open', 'welcome', 'heartbeat', 'ack', 'intervalchange', 'acktimeout',
   'timerlate', 'close', 'reconnectscheduled', 'noreconnect', 'disconnect', 'messagesent', 'echo', 'servererror',
-  'socketerror', 'unreadable'];
+  'socketerror', 'unreadable', 'paused', 'resumed', 'simulaterequested', 'simulated'];
 
 const TIMINGS = { interval: 1000, ackTimeout: 300, serverTimeout: 4000, slowRtt: 200, slowInterval: 3000, maxInterval: 3000 };
 const RECONNECT = { initialDelay: 100, maxDelay: 1000, multiplier: 2 };
@@ -417,14 +420,17 @@ test('a slow RTT moves to the slow interval and back, declared in the next heart
   socket.ack(clock, 250);
   assertEqual(of('intervalchange').map((e) => [e.from, e.to, e.slow]), [[1000, 3000, true]], 'to slow');
   assertEqual(client.interval, 3000, 'interval now');
+  clock.advance(1000 - 250);
+  assertEqual(socket.heartbeats()[1].interval, 3000, 'declared one old interval later, before it is used');
+  socket.ack(clock, 250);
   clock.advance(3000 - 250 - 1);
-  assertEqual(socket.heartbeats().length, 1, 'waits the slow interval');
+  assertEqual(socket.heartbeats().length, 2, 'then waits the slow interval');
   clock.advance(1);
-  assertEqual(socket.heartbeats()[1].interval, 3000, 'declared');
+  assertEqual(socket.heartbeats()[2].interval, 3000, 'declared');
   socket.ack(clock, 50);
   assertEqual(of('intervalchange').map((e) => [e.from, e.to, e.slow]), [[1000, 3000, true], [3000, 1000, false]], 'back');
   clock.advance(1000 - 50);
-  assertEqual(socket.heartbeats()[2].interval, 1000, 'declared again');
+  assertEqual(socket.heartbeats()[3].interval, 1000, 'declared again, after the fast interval');
   assertEqual(of('intervalchange').length, 2, 'no change while RTT stays low');
 });
 
@@ -507,6 +513,121 @@ test('messages: echo and errors reported, nonsense ignored, nothing sent when no
   assertEqual(client.send('later'), false, 'not sent when disconnected');
 });
 
+// --- Fault controls and deadlines ----------------------------------------------------------
+
+test('pause keeps the socket open and sends nothing more; the pending ack is still taken', () => {
+  const { client, sockets, clock, of } = setup();
+  client.connect();
+  const socket = sockets.last;
+  socket.serverOpen();
+  assertEqual(client.pause(), true, 'paused');
+  assertEqual(of('paused').length, 1, 'reported');
+  socket.ack(clock, 20);
+  assertEqual(of('ack').length, 1, 'the outstanding ack is taken');
+  assertEqual(client.nextHeartbeatAt, null, 'no next heartbeat while paused');
+  assertEqual(clock.pending, 0, 'no timer at all while paused');
+  clock.advance(10 * TIMINGS.interval);
+  client.pageVisible();
+  client.networkOnline();
+  assertEqual(socket.heartbeats().length, 1, 'silent');
+  assertEqual(socket.closedWith, null, 'socket left open for the server to reap');
+  assertEqual(client.state, State.OPEN, 'still open');
+  assertEqual(client.pause(), false, 'pausing twice does nothing');
+});
+
+test('resume beats at once; a reconnect after the reap beats again without a click', () => {
+  const { client, sockets, clock, of } = connected();
+  client.pause();
+  assertEqual(client.resume(), true, 'resumed');
+  assertEqual(sockets.last.heartbeats().length, 2, 'a heartbeat at once');
+  client.pause();
+  sockets.last.serverClose(4000, 'heartbeat timeout');
+  assertEqual(client.paused, true, 'still paused while reconnecting');
+  clock.advance(RECONNECT.maxDelay);
+  assertEqual(client.paused, false, 'a new connection is not paused');
+  assertEqual(of('resumed').map((e) => e.byReconnect), [false, true], 'resumed by click, then by reconnect');
+  sockets.last.serverOpen();
+  assertEqual(sockets.last.heartbeats().length, 1, 'the new connection beats');
+});
+
+test('pause, resume and simulate do nothing unless open', () => {
+  const { client, sockets } = setup();
+  assertEqual(client.pause(), false, 'pause when disconnected');
+  assertEqual(client.simulate(Fault.DROP_ACKS), false, 'simulate when disconnected');
+  client.connect();
+  assertEqual(client.simulate(Fault.DROP_ACKS), false, 'simulate when connecting');
+  assertEqual(sockets.last.sent, [], 'nothing sent');
+});
+
+test('simulate sends the fault frame; the delay only for delay-acks; the confirmation is reported', () => {
+  const { client, sockets, of } = connected();
+  client.simulate(Fault.DELAY_ACKS, 1500);
+  client.simulate(Fault.DROP_ACKS, 99);
+  client.simulate(Fault.NONE);
+  const frames = sockets.last.sent.filter((m) => m.type === 'simulate');
+  assertEqual(frames, [
+    { type: 'simulate', fault: 'delay-acks', delay: 1500 },
+    { type: 'simulate', fault: 'drop-acks' },
+    { type: 'simulate', fault: 'none' },
+  ], 'frames');
+  assertEqual(of('simulaterequested').map((e) => [e.fault, e.delay]),
+    [['delay-acks', 1500], ['drop-acks', null], ['none', null]], 'requests reported');
+  sockets.last.serverSend({ type: 'simulated', fault: 'delay-acks', delay: 1500 });
+  sockets.last.serverSend({ type: 'simulated', fault: 'none' });
+  assertEqual(of('simulated').map((e) => [e.fault, e.delay]), [['delay-acks', 1500], ['none', null]], 'confirmations');
+  assertEqual(of('unreadable').length, 0, 'simulated is understood');
+});
+
+test('the deadlines are exposed: next heartbeat after an ack, ack deadline while one is pending', () => {
+  const { client, sockets, clock, of } = setup();
+  assertEqual([client.nextHeartbeatAt, client.ackDeadline], [null, null], 'none before connecting');
+  client.connect();
+  sockets.last.serverOpen();
+  const sentAt = clock.now;
+  assertEqual(client.ackDeadline, sentAt + TIMINGS.ackTimeout, 'ack deadline');
+  assertEqual(of('heartbeat')[0].ackDeadline, sentAt + TIMINGS.ackTimeout, 'in the event too');
+  assertEqual(client.nextHeartbeatAt, null, 'no next heartbeat while waiting');
+  sockets.last.ack(clock, 30);
+  assertEqual(client.ackDeadline, null, 'no ack deadline after the ack');
+  assertEqual(client.nextHeartbeatAt, sentAt + TIMINGS.interval, 'next heartbeat one interval after the last');
+  assertEqual(of('ack')[0].nextHeartbeatAt, sentAt + TIMINGS.interval, 'in the event too');
+  client.disconnect();
+  assertEqual([client.nextHeartbeatAt, client.ackDeadline], [null, null], 'none after disconnect');
+});
+
+test('a longer interval is declared before it is used: no gap the server has not been told of', () => {
+  const { client, sockets, clock } = connected();
+  for (let i = 0; i < 6; i++) {
+    clock.advance(client.nextHeartbeatAt - clock.now);
+    sockets.last.ack(clock, 250); // slow from the first of these on
+  }
+  assertEqual(client.state, State.OPEN, 'still open');
+  const sent = sockets.last.heartbeats();
+  assertEqual(sent.length, 7, 'heartbeats');
+  for (let i = 1; i < sent.length; i++) {
+    const gap = sent[i].timestamp - sent[i - 1].timestamp;
+    const declared = sent[i - 1].interval;
+    assert(gap <= declared, `heartbeat ${i} came ${gap} ms after one declaring ${declared} ms`);
+  }
+  assertEqual(sent.at(-1).interval, TIMINGS.slowInterval, 'beating at the slow interval');
+});
+
+test('the server deadline follows the declared interval: 1.5x, capped, never below the server timeout', () => {
+  const { client, sockets, clock } = connected();
+  assertEqual(client.serverDeadline, TIMINGS.serverTimeout, 'the server timeout at the normal interval');
+  clock.advance(TIMINGS.interval - 10);
+  sockets.last.ack(clock, 250); // slow: interval 3000 -> 4500 > 4000
+  assertEqual(client.serverDeadline, 4500, '1.5 x slow interval');
+});
+
+test('the ack comes before the interval change it causes, as the log shows them', () => {
+  const { sockets, clock, events } = connected();
+  clock.advance(TIMINGS.interval - 10);
+  sockets.last.ack(clock, 250);
+  const order = events.filter((e) => e.type === 'ack' || e.type === 'intervalchange').map((e) => e.type);
+  assertEqual(order, ['ack', 'ack', 'intervalchange'], 'order');
+});
+
 // --- LogView ----------------------------------------------------------------------------------
 
 test('log view shows markup as text and creates no elements from it', () => {
@@ -550,6 +671,132 @@ test('log view follows the newest entry unless the reader scrolled up', () => {
   list.scrollTop = list.scrollHeight;
   view.append('n', 'and another');
   assert(atBottom(), 'follows again once back at the bottom');
+});
+
+// --- RTT chart, sessions table, storm chart ------------------------------------------------------
+
+const LABELS = {
+  ms: (v) => `${v} ms`, ago: (ms) => `-${ms / 1000} s`, now: 'now', threshold: (v) => `slow-rtt ${v}`,
+  interval: (v) => `-> ${v}`, reconnect: (code) => `closed ${code}`,
+};
+
+function svg(width = 600, height = 200) {
+  const node = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  node.style.width = `${width}px`;
+  node.style.height = `${height}px`;
+  document.body.append(node);
+  return node;
+}
+
+test('nice steps are 1, 2 or 5 times a power of ten', () => {
+  assertEqual([0.3, 1, 3, 7, 12, 260, 4000].map(niceStep), [0.5, 1, 5, 10, 20, 500, 5000], 'steps');
+});
+
+test('rtt chart: one point per ack, slow ones marked, the threshold drawn, old points dropped', () => {
+  let now = 1_000_000;
+  const node = svg();
+  const chart = new RttChart(node, { threshold: 300, windowMs: 60_000, minSpanMs: 10_000, labels: LABELS, now: () => now });
+  chart.addAck(now - 70_000, 20); // older than the window
+  chart.addAck(now - 2000, 40);
+  chart.addAck(now - 1000, 450);
+  chart.markInterval(now - 1000, 2500, true);
+  chart.markReconnect(now - 500, 4000);
+  chart.addAck(now, 30);
+  chart.render();
+  assertEqual(node.dataset.points, '3', 'points in the window');
+  assertEqual(node.querySelectorAll('circle.chart-point').length, 3, 'circles');
+  assertEqual(node.querySelectorAll('circle.chart-point-slow').length, 1, 'the slow one');
+  assertEqual([...node.querySelectorAll('.chart-mark')].map((m) => m.dataset.kind), ['slow', 'reconnect'], 'marks');
+  assertEqual(node.querySelector('.chart-threshold text').textContent, 'slow-rtt 300', 'threshold label');
+  const d = node.querySelector('.chart-line').getAttribute('d');
+  assertEqual((d.match(/M/g) || []).length, 2, 'the line breaks at the reconnect');
+  const xs = [...node.querySelectorAll('circle')].map((c) => Number(c.getAttribute('cx')));
+  assert(xs[0] < xs[1] && xs[1] < xs[2], 'time runs left to right');
+  assert(xs[2] <= 600, 'inside the box');
+  now += 120_000;
+  chart.render();
+  assertEqual(node.dataset.points, '0', 'everything aged out');
+  node.remove();
+});
+
+test('rtt chart shows labels as text, never as markup', () => {
+  const node = svg();
+  const chart = new RttChart(node, { threshold: 300, labels: { ...LABELS, reconnect: () => '<img src=x>' }, now: () => 5000 });
+  chart.markReconnect(4000, 1006);
+  chart.render();
+  assertEqual(node.querySelectorAll('img').length, 0, 'no element from a label');
+  assertEqual(node.querySelector('.chart-mark text').textContent, '<img src=x>', 'shown as text');
+  node.remove();
+});
+
+const T = (key, params = {}) => `${key}${Object.keys(params).length ? ' ' + JSON.stringify(params) : ''}`;
+const DURATION = (ms) => `${ms} ms`;
+
+function snapshot(id, overrides = {}) {
+  return {
+    id, remoteAddress: '127.0.0.1:5000', connectedAt: '2024-01-01T00:00:00Z', ageMillis: 5000, silentForMillis: 500,
+    deadlineMillis: 2000, lastPongAgoMillis: null, rttMillis: 12, declaredIntervalMillis: 1000, messagesReceived: 3,
+    heartbeatsAcked: 3, ...overrides,
+  };
+}
+
+test('sessions table: silence as a bar toward the deadline, own session first and marked', () => {
+  const body = document.createElement('tbody');
+  const summary = document.createElement('p');
+  const table = new SessionsTable(body, { summary, t: T, duration: DURATION });
+  table.markOwn('mine');
+  table.render({ at: '2024-01-01T00:01:00Z', open: [snapshot('other', { silentForMillis: 1500 }), snapshot('mine')], recentlyClosed: [] });
+  const rows = [...body.querySelectorAll('tr')];
+  assertEqual(rows.map((r) => r.dataset.session), ['mine', 'other'], 'own first');
+  assert(rows[0].classList.contains('row-own'), 'own highlighted');
+  assertEqual(rows[0].querySelector('.you').textContent, 'sessions.you', 'marked as you');
+  assertEqual(rows[0].querySelector('.silence-fill').style.width, '25%', '500 of 2000 ms');
+  assertEqual(rows[1].querySelector('.silence-fill').style.width, '75%', '1500 of 2000 ms');
+  assertEqual(rows.map((r) => r.dataset.liveness), ['healthy', 'silent'], 'liveness');
+  assertEqual(summary.textContent, 'sessions.summary {"open":2,"closed":0}', 'summary');
+});
+
+test('sessions table: closed sessions greyed with code and reason, data shown as text', () => {
+  const body = document.createElement('tbody');
+  const table = new SessionsTable(body, { t: T, duration: DURATION });
+  table.render({
+    at: '2024-01-01T00:01:00Z',
+    open: [snapshot('<b>x</b>', { remoteAddress: '<img src=x onerror="window.harnessXss = true">' })],
+    recentlyClosed: [{ session: snapshot('gone', { silentForMillis: 2100 }), closeCode: 4000, closeReason: 'heartbeat timeout', closedAt: '2024-01-01T00:00:57Z' }],
+  });
+  assertEqual(body.querySelectorAll('img, b').length, 0, 'no elements from data');
+  const closed = body.querySelector('tr[data-state="closed"]');
+  assertEqual(closed.dataset.closeCode, '4000', 'close code');
+  assert(closed.classList.contains('row-closed'), 'greyed');
+  assertEqual(closed.querySelector('.state-tag').textContent,
+    'sessions.state.closedReason {"code":4000,"reason":"heartbeat timeout","ago":"3000 ms"}', 'state text');
+  assertEqual(closed.querySelector('.silence-fill').style.width, '100%', 'a bar never overflows');
+});
+
+test('sessions table: a storm of sessions is cut off after the limit, own session kept', () => {
+  const body = document.createElement('tbody');
+  const table = new SessionsTable(body, { t: T, duration: DURATION });
+  table.markOwn('mine');
+  const open = Array.from({ length: MAX_OPEN_ROWS + 50 }, (_, i) => snapshot(`s${i}`));
+  open.push(snapshot('mine'));
+  table.render({ at: '2024-01-01T00:01:00Z', open, recentlyClosed: [] });
+  assertEqual(body.querySelectorAll('tr[data-state="open"]').length, MAX_OPEN_ROWS, 'rows');
+  assertEqual(body.querySelector('tr').dataset.session, 'mine', 'own kept');
+  assertEqual(body.querySelector('.more').textContent, 'sessions.more {"count":51}', 'the rest counted');
+  assertEqual(liveness(snapshot('a', { silentForMillis: 999 })), 'healthy', 'below half the deadline');
+});
+
+test('storm chart: one bar per non-empty bucket, the largest marked, on the scale it is given', () => {
+  const node = svg(400, 200);
+  renderStormChart(node, { reconnectsPerBucket: [0, 3, 10, 2], bucketMillis: 100 },
+    { buckets: 50, highest: 100, labels: { seconds: (s) => `${s} s`, count: String, bucket: (from, n) => `${from}: ${n}` } });
+  const bars = [...node.querySelectorAll('rect.storm-bar')];
+  assertEqual(bars.map((b) => b.dataset.count), ['3', '10', '2'], 'bars');
+  assertEqual(node.querySelectorAll('.storm-bar-largest').length, 1, 'largest');
+  assertEqual(node.dataset.total, '15', 'total');
+  const tallest = Math.max(...bars.map((b) => Number(b.getAttribute('height'))));
+  assert(tallest < 40, `10 of a shared 100 is a short bar (${tallest})`);
+  node.remove();
 });
 
 // --- Run ----------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ import { Backoff } from './backoff.js';
  *   connecting         {url, attempt}
  *   open               {}
  *   welcome            {sessionId, timings}
- *   heartbeat          {timestamp, interval, rtt}
- *   ack                {rtt, serverTime}
+ *   heartbeat          {timestamp, interval, rtt, ackDeadline}
+ *   ack                {rtt, serverTime, nextHeartbeatAt}
  *   intervalchange     {from, to, rtt, slowRtt, slow}
  *   acktimeout         {timeout}
  *   timerlate          {timer, lateBy}      a deadline passed while its timer had not fired (throttled tab)
@@ -24,6 +24,12 @@ import { Backoff } from './backoff.js';
  *   servererror        {code, message}
  *   socketerror        {}
  *   unreadable         {}                   a frame that is not a JSON object with a known type
+ *   paused             {}                   heartbeats stopped on this connection, the socket stays open
+ *   resumed            {byReconnect}        heartbeats run again (resume(), or a new connection)
+ *   simulaterequested  {fault, delay}       a demo fault was asked of the server for this session
+ *   simulated          {fault, delay}       the server confirms the fault now in force
+ *
+ * Deadlines (epoch ms, null when no such timer runs): nextHeartbeatAt, ackDeadline, reconnectAt.
  */
 
 export const State = Object.freeze({
@@ -31,6 +37,14 @@ export const State = Object.freeze({
   CONNECTING: 'connecting',
   OPEN: 'open',
   RECONNECTING: 'reconnecting',
+});
+
+/** The demo faults a session may ask the server for (protocol frame "simulate"). */
+export const Fault = Object.freeze({
+  DROP_ACKS: 'drop-acks',
+  DELAY_ACKS: 'delay-acks',
+  DROP_CONNECTION: 'drop-connection',
+  NONE: 'none',
 });
 
 export const CloseCode = Object.freeze({
@@ -72,6 +86,9 @@ export class HeartbeatClient extends EventTarget {
   #lastRtt = null;
   #ackedOnThisSocket = false;
   #attempt = 0;
+  // Heartbeats stopped by pause() on the current connection only: a new connection beats again,
+  // so a page that was paused and reaped does not stay silent forever.
+  #paused = false;
 
   // One field per timer, each with the wall-clock time it is due. A timer in a hidden tab can
   // fire minutes late; every event compares the clock with these deadlines, so a late timer is
@@ -120,6 +137,18 @@ export class HeartbeatClient extends EventTarget {
   get attempt() { return this.#attempt; }
   get reconnectAt() { return this.#reconnectTimer === null ? null : this.#reconnectAt; }
   get timings() { return { ...this.#timings }; }
+  get paused() { return this.#paused; }
+  get nextHeartbeatAt() { return this.#heartbeatTimer === null ? null : this.#heartbeatDue; }
+  get ackDeadline() { return this.#ackTimer === null ? null : this.#ackDeadline; }
+
+  /**
+   * How long the server lets this session stay silent now: its server timeout, or 1.5 times the
+   * declared interval capped at maxInterval where that is longer (the server's rule).
+   */
+  get serverDeadline() {
+    const { serverTimeout, maxInterval } = this.#timings;
+    return Math.max(serverTimeout, Math.floor(Math.min(this.#interval, maxInterval) * 1.5));
+  }
 
   /** Open a connection now; from reconnecting this skips the rest of the backoff delay. */
   connect() {
@@ -150,6 +179,50 @@ export class HeartbeatClient extends EventTarget {
     }
     this.#socket.send(JSON.stringify({ type: 'message', text }));
     this.#emit('messagesent', { text });
+    return true;
+  }
+
+  /**
+   * Stop sending heartbeats on this connection but keep the socket open, like a frozen tab: the
+   * server must notice the silence and close with 4000. An ack already on its way is still taken.
+   * Returns false when not open.
+   */
+  pause() {
+    if (this.#state !== State.OPEN || this.#paused) {
+      return false;
+    }
+    this.#paused = true;
+    this.#clearHeartbeatTimer();
+    this.#emit('paused', {});
+    return true;
+  }
+
+  /** Beat again at once after pause(). Returns false when not open or not paused. */
+  resume() {
+    if (this.#state !== State.OPEN || !this.#paused) {
+      return false;
+    }
+    this.#paused = false;
+    this.#emit('resumed', { byReconnect: false });
+    this.#beatNow();
+    return true;
+  }
+
+  /**
+   * Ask the server to misbehave towards this session only (demo): drop-acks, delay-acks (with
+   * delay ms), drop-connection, or none to be served normally again. The server confirms with
+   * "simulated", or refuses with an error when its faults are off. Returns false when not open.
+   */
+  simulate(fault, delay) {
+    if (this.#state !== State.OPEN) {
+      return false;
+    }
+    const frame = { type: 'simulate', fault };
+    if (fault === Fault.DELAY_ACKS) {
+      frame.delay = delay;
+    }
+    this.#socket.send(JSON.stringify(frame));
+    this.#emit('simulaterequested', { fault, delay: frame.delay ?? null });
     return true;
   }
 
@@ -185,6 +258,10 @@ export class HeartbeatClient extends EventTarget {
   #open() {
     this.#sessionId = null;
     this.#ackedOnThisSocket = false;
+    if (this.#paused) {
+      this.#paused = false;
+      this.#emit('resumed', { byReconnect: true });
+    }
     this.#interval = this.#timings.interval;
     this.#emit('connecting', { url: this.#url, attempt: this.#attempt });
     let socket;
@@ -236,6 +313,12 @@ export class HeartbeatClient extends EventTarget {
       case 'echo':
         this.#emit('echo', { text: String(message.text), serverTime: message.serverTime });
         break;
+      case 'simulated':
+        this.#emit('simulated', {
+          fault: String(message.fault),
+          delay: Number.isFinite(message.delay) ? message.delay : null,
+        });
+        break;
       case 'error':
         this.#emit('servererror', { code: String(message.code), message: String(message.message) });
         break;
@@ -258,7 +341,7 @@ export class HeartbeatClient extends EventTarget {
 
   #sendHeartbeat() {
     this.#clearHeartbeatTimer();
-    if (this.#state !== State.OPEN || this.#pendingTimestamp !== null) {
+    if (this.#state !== State.OPEN || this.#pendingTimestamp !== null || this.#paused) {
       return;
     }
     const timestamp = this.#now();
@@ -274,7 +357,9 @@ export class HeartbeatClient extends EventTarget {
       this.#ackTimer = null;
       this.#onAckTimeout();
     }, timeout);
-    this.#emit('heartbeat', { timestamp, interval: this.#interval, rtt: heartbeat.rtt ?? null });
+    this.#emit('heartbeat', {
+      timestamp, interval: this.#interval, rtt: heartbeat.rtt ?? null, ackDeadline: this.#ackDeadline,
+    });
   }
 
   #onAck(message) {
@@ -293,26 +378,27 @@ export class HeartbeatClient extends EventTarget {
       this.#backoff.reset();
       this.#attempt = 0;
     }
-    this.#emit('ack', { rtt, serverTime: message.serverTime });
-    this.#adaptInterval(rtt);
-    // Scheduled from here, a network callback, not by setInterval: Chrome's intensive throttling
-    // of hidden tabs applies to chains of timers, and this chain is restarted by every ack.
-    const delay = Math.max(0, sentAt + this.#interval - now);
-    this.#heartbeatDue = now + delay;
-    this.#heartbeatTimer = this.#setTimeout(() => {
-      this.#heartbeatTimer = null;
-      this.#sendHeartbeat();
-    }, delay);
-  }
-
-  #adaptInterval(rtt) {
+    const from = this.#interval;
     const { slowRtt, slowInterval, interval } = this.#timings;
     const slow = rtt > slowRtt;
-    const next = slow ? slowInterval : interval;
-    if (next !== this.#interval) {
-      const from = this.#interval;
-      this.#interval = next; // declared to the server in the next heartbeat
-      this.#emit('intervalchange', { from, to: next, rtt, slowRtt, slow });
+    this.#interval = slow ? slowInterval : interval; // declared to the server in the next heartbeat
+    if (!this.#paused) {
+      // Scheduled from here, a network callback, not by setInterval: Chrome's intensive throttling
+      // of hidden tabs applies to chains of timers, and this chain is restarted by every ack.
+      // A longer interval starts only once declared: the heartbeat after the change still comes
+      // at the old interval, carrying the new one. Waiting the new interval at once would leave
+      // the server holding the old deadline (1.5x 10 s is below the 40 s server timeout, 60 s
+      // is not), and it would reap this client in the very switch meant to keep it.
+      const delay = Math.max(0, sentAt + Math.min(from, this.#interval) - now);
+      this.#heartbeatDue = now + delay;
+      this.#heartbeatTimer = this.#setTimeout(() => {
+        this.#heartbeatTimer = null;
+        this.#sendHeartbeat();
+      }, delay);
+    }
+    this.#emit('ack', { rtt, serverTime: message.serverTime, nextHeartbeatAt: this.nextHeartbeatAt });
+    if (this.#interval !== from) {
+      this.#emit('intervalchange', { from, to: this.#interval, rtt, slowRtt, slow });
     }
   }
 

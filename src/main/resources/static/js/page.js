@@ -1,5 +1,8 @@
-import { CloseCode, HeartbeatClient, State, socketUrl } from './heartbeat-client.js';
+import { CloseCode, Fault, HeartbeatClient, State, socketUrl } from './heartbeat-client.js';
+import { messagesOf } from './i18n.js';
 import { LogView } from './log-view.js';
+import { RttChart } from './rtt-chart.js';
+import { SessionsTable, watchSessions } from './sessions-view.js';
 
 /*
  * Wiring: reads the server's timings and the translated text from the page's data attributes,
@@ -8,20 +11,13 @@ import { LogView } from './log-view.js';
  */
 
 const app = document.getElementById('app');
-const messages = JSON.parse(app.dataset.messages);
+const i18n = messagesOf(app);
 
 /** The translated text for key, with {name} placeholders filled in. Shown with textContent only. */
-export function t(key, params = {}) {
-  const template = messages[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (placeholder, name) => (name in params ? String(params[name]) : placeholder));
-}
-
-function duration(ms) {
-  return ms >= 1000 && ms % 100 === 0 ? t('unit.s', { value: ms / 1000 }) : t('unit.ms', { value: ms });
-}
+export const { t, duration } = i18n;
 
 function closeMeaning(code) {
-  return messages[`close.${code}`] ?? messages['close.other'] ?? '';
+  return i18n.has(`close.${code}`) ? t(`close.${code}`) : t('close.other');
 }
 
 const number = (name) => Number(app.dataset[name]);
@@ -58,7 +54,41 @@ const elements = {
   text: document.getElementById('message-text'),
   send: document.getElementById('send'),
   clear: document.getElementById('clear-log'),
+  nextHeartbeat: document.getElementById('next-heartbeat'),
+  ackDeadline: document.getElementById('ack-deadline'),
+  pause: document.getElementById('fault-pause'),
+  dropAcks: document.getElementById('fault-drop-acks'),
+  delayForm: document.getElementById('fault-delay-form'),
+  delayMs: document.getElementById('fault-delay-ms'),
+  delay: document.getElementById('fault-delay'),
+  delayOff: document.getElementById('fault-delay-off'),
+  dropConnection: document.getElementById('fault-drop-connection'),
+  faultState: document.getElementById('fault-state'),
+  sessionsStatus: document.getElementById('sessions-status'),
+  sessionsStatusText: document.getElementById('sessions-status-text'),
 };
+
+// Server-side faults need heartbeat.demo.faults-enabled; pausing is the page's own doing.
+const faultsEnabled = app.dataset.faultsEnabled === 'true';
+
+export const chart = new RttChart(document.getElementById('rtt-chart'), {
+  threshold: client.timings.slowRtt,
+  minSpanMs: Math.max(10_000, 12 * client.timings.interval),
+  labels: {
+    ms: (value) => t('unit.ms', { value }),
+    ago: (ms) => t('chart.ago', { time: duration(ms) }),
+    now: t('chart.now'),
+    threshold: (ms) => t('chart.threshold', { value: duration(ms) }),
+    interval: (ms) => t('chart.interval', { value: duration(ms) }),
+    reconnect: (code) => t('chart.closed', { code }),
+  },
+});
+
+export const sessions = new SessionsTable(document.getElementById('sessions-body'), {
+  summary: document.getElementById('sessions-summary'),
+  t,
+  duration,
+});
 
 // --- The badge and the buttons ---------------------------------------------------------------
 
@@ -101,10 +131,84 @@ function renderControls() {
   elements.disconnect.disabled = state === State.DISCONNECTED;
   elements.text.disabled = !open;
   elements.send.disabled = !open;
+  for (const control of [elements.dropAcks, elements.delayMs, elements.delay, elements.delayOff, elements.dropConnection]) {
+    control.disabled = !open || !faultsEnabled;
+  }
+  renderPause();
   if (state !== State.OPEN) {
     elements.session.textContent = t('none');
     elements.rtt.textContent = t('none');
   }
+}
+
+function renderPause() {
+  const paused = client.paused && client.state === State.OPEN;
+  elements.pause.disabled = client.state !== State.OPEN;
+  elements.pause.setAttribute('aria-pressed', String(paused));
+  elements.pause.textContent = t(paused ? 'fault.resume' : 'fault.pause');
+}
+
+function renderFaultState(fault, delay = null) {
+  elements.faultState.dataset.fault = fault;
+  elements.faultState.textContent = t(`fault.state.${fault}`, { delay: delay === null ? '' : duration(delay) });
+}
+
+// --- Countdowns: the next heartbeat and the ack deadline --------------------------------------
+
+// Ticks every 100 ms while open and only then; every way out of open stops it.
+const TICK_MS = 100;
+let tickTimer = null;
+let lastChartRender = 0;
+
+function secondsLeft(at) {
+  return t('unit.s', { value: (Math.max(0, at - Date.now()) / 1000).toFixed(1) });
+}
+
+function renderCountdowns() {
+  const { nextHeartbeatAt, ackDeadline } = client;
+  let next;
+  if (client.state !== State.OPEN) {
+    next = t('none');
+  } else if (client.paused) {
+    next = t('countdown.paused');
+  } else if (nextHeartbeatAt !== null) {
+    next = secondsLeft(nextHeartbeatAt);
+  } else {
+    next = ackDeadline !== null ? t('countdown.afterAck') : t('none');
+  }
+  elements.nextHeartbeat.textContent = next;
+  elements.ackDeadline.textContent = ackDeadline !== null ? secondsLeft(ackDeadline) : t('none');
+  elements.ackDeadline.dataset.pending = String(ackDeadline !== null);
+}
+
+function tick() {
+  tickTimer = null;
+  renderCountdowns();
+  // The chart slides once a second, so old points leave on the left while the page is quiet.
+  if (Date.now() - lastChartRender >= 1000) {
+    renderChart();
+  }
+  if (client.state === State.OPEN) {
+    tickTimer = setTimeout(tick, TICK_MS);
+  }
+}
+
+function startTicking() {
+  if (tickTimer === null) {
+    tickTimer = setTimeout(tick, TICK_MS);
+  }
+}
+
+function stopTicking() {
+  if (tickTimer !== null) {
+    clearTimeout(tickTimer);
+    tickTimer = null;
+  }
+}
+
+function renderChart() {
+  lastChartRender = Date.now();
+  chart.render();
 }
 
 function renderTimings(timings) {
@@ -128,9 +232,15 @@ function on(type, listener) {
   client.addEventListener(type, (event) => listener(event.detail));
 }
 
-on('statechange', () => {
+on('statechange', ({ state }) => {
   renderBadge();
   renderControls();
+  if (state === State.OPEN) {
+    startTicking();
+  } else {
+    stopTicking();
+  }
+  renderCountdowns();
 });
 
 on('connecting', ({ url, attempt }) => {
@@ -143,6 +253,13 @@ on('open', () => log.append('open', t('log.open'), { level: 'ok' }));
 on('welcome', ({ sessionId, timings }) => {
   elements.session.textContent = sessionId ?? t('none');
   renderTimings(timings);
+  chart.threshold = timings.slowRtt;
+  renderChart();
+  // Faults are per session: a new session is served normally.
+  renderFaultState(Fault.NONE);
+  if (sessionId !== null) {
+    sessions.markOwn(sessionId);
+  }
   log.append('welcome', t('log.welcome', {
     sessionId: sessionId ?? t('none'),
     interval: duration(timings.interval),
@@ -157,11 +274,16 @@ on('heartbeat', ({ interval }) => {
 
 on('ack', ({ rtt }) => {
   elements.rtt.textContent = t('unit.ms', { value: rtt });
+  chart.addAck(Date.now(), rtt);
+  renderChart();
+  renderCountdowns();
   log.append('ack', t('log.ack', { rtt }), { level: 'ok', data: { rtt } });
 });
 
 on('intervalchange', ({ from, to, rtt, slowRtt, slow }) => {
   elements.interval.textContent = duration(to);
+  chart.markInterval(Date.now(), to, slow);
+  renderChart();
   const text = t(slow ? 'log.intervalSlow' : 'log.intervalFast', {
     rtt, slowRtt: duration(slowRtt), from: duration(from), to: duration(to),
   });
@@ -177,6 +299,8 @@ on('timerlate', ({ timer, lateBy }) => {
 });
 
 on('close', ({ code, reason }) => {
+  chart.markReconnect(Date.now(), code);
+  renderChart();
   const key = reason ? 'log.closeReason' : 'log.close';
   const level = code === CloseCode.NORMAL ? 'info' : 'error';
   log.append('close', t(key, { code, reason, meaning: closeMeaning(code) }), { level, data: { code } });
@@ -196,7 +320,30 @@ on('messagesent', ({ text }) => log.append('message-sent', t('log.messageSent', 
 on('echo', ({ text }) => log.append('echo', t('log.echo', { text }), { level: 'ok' }));
 
 on('servererror', ({ code, message }) => {
-  log.append('server-error', t('log.serverError', { code, message }), { level: 'error', data: { code } });
+  const text = code === 'faults-disabled' ? t('log.faultsDisabled', { message }) : t('log.serverError', { code, message });
+  log.append('server-error', text, { level: 'error', data: { code } });
+});
+
+on('paused', () => {
+  renderPause();
+  renderCountdowns();
+  log.append('paused', t('log.paused', { deadline: duration(client.serverDeadline) }), { level: 'warn' });
+});
+
+on('resumed', ({ byReconnect }) => {
+  renderPause();
+  log.append('resumed', t(byReconnect ? 'log.resumedByReconnect' : 'log.resumed'), { data: { byReconnect } });
+});
+
+on('simulaterequested', ({ fault, delay }) => {
+  log.append('fault-requested', t(`log.fault.${fault}`, { delay: delay === null ? '' : duration(delay) }),
+    { level: 'warn', data: { fault } });
+});
+
+on('simulated', ({ fault, delay }) => {
+  renderFaultState(fault, delay);
+  log.append('fault-confirmed', t('log.simulated', { state: t(`fault.state.${fault}`, { delay: delay === null ? '' : duration(delay) }) }),
+    { data: { fault } });
 });
 
 on('socketerror', () => log.append('socket-error', t('log.socketError'), { level: 'error' }));
@@ -207,6 +354,27 @@ on('unreadable', () => log.append('unreadable', t('log.unreadable'), { level: 'w
 
 elements.connect.addEventListener('click', () => client.connect());
 elements.disconnect.addEventListener('click', () => client.disconnect());
+
+elements.pause.addEventListener('click', () => {
+  if (client.paused) {
+    client.resume();
+  } else {
+    client.pause();
+  }
+});
+
+elements.dropAcks.addEventListener('click', () => client.simulate(Fault.DROP_ACKS));
+
+elements.delayForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (elements.delayForm.reportValidity()) {
+    client.simulate(Fault.DELAY_ACKS, Math.round(Number(elements.delayMs.value)));
+  }
+});
+
+elements.delayOff.addEventListener('click', () => client.simulate(Fault.NONE));
+
+elements.dropConnection.addEventListener('click', () => client.simulate(Fault.DROP_CONNECTION));
 
 elements.clear.addEventListener('click', () => {
   log.clear();
@@ -237,7 +405,21 @@ document.addEventListener('visibilitychange', () => {
   }
 });
 
+// --- The server's view ------------------------------------------------------------------------
+
+watchSessions(document.getElementById('sessions-view').dataset.stream, {
+  onView: (view) => sessions.render(view),
+  onStatus: (status) => {
+    elements.sessionsStatus.dataset.status = status;
+    elements.sessionsStatusText.textContent = t(`sessions.status.${status}`);
+  },
+});
+
+new ResizeObserver(() => renderChart()).observe(document.getElementById('rtt-chart'));
+
 renderBadge();
 renderControls();
 renderTimings(client.timings);
+renderCountdowns();
+renderChart();
 client.connect();

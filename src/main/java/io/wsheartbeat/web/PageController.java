@@ -9,7 +9,8 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
 /**
- * The heartbeat page. It renders the server's {@code heartbeat.*} timings and the translated log
+ * The demo's pages: the heartbeat page, the server's view of its sessions, and the restart
+ * storm. The heartbeat page renders the server's {@code heartbeat.*} timings and the translated log
  * lines into data attributes, where {@code page.js} reads them: the client carries no timings and
  * no text of its own, and the page needs no inline script.
  */
@@ -28,8 +29,27 @@ class PageController {
 	@GetMapping("/")
 	String index(Locale locale, Model model) {
 		model.addAttribute("timings", ClientTimings.from(this.properties));
+		model.addAttribute("demo", DemoControls.from(this.properties));
 		model.addAttribute("clientMessages", this.clientMessages.asJson(locale));
+		model.addAttribute("nav", "home");
 		return "index";
+	}
+
+	/** Every session as the server sees it, live, on a page of its own. */
+	@GetMapping("/sessions")
+	String sessions(Locale locale, Model model) {
+		model.addAttribute("clientMessages", this.clientMessages.asJson(locale));
+		model.addAttribute("nav", "sessions");
+		return "sessions";
+	}
+
+	/** The restart storm: full jitter next to a fixed delay. */
+	@GetMapping("/storm")
+	String storm(Locale locale, Model model) {
+		model.addAttribute("demo", DemoControls.from(this.properties));
+		model.addAttribute("clientMessages", this.clientMessages.asJson(locale));
+		model.addAttribute("nav", "storm");
+		return "storm";
 	}
 
 }

@@ -1,0 +1,28 @@
+package io.wsheartbeat.web;
+
+import io.wsheartbeat.heartbeat.HeartbeatProperties;
+
+/**
+ * What the pages need to know about the demo's fault controls, in milliseconds.
+ *
+ * @param faultsEnabled whether the server accepts simulated faults and restart storms
+ * @param maxAckDelay the longest ack delay a page may ask for
+ * @param suggestedAckDelay the delay the page offers first: 1.5x slow-rtt, so the round trip is
+ * clearly slow, but below the ack timeout, so the page does not give up on the connection
+ * @param stormMaxClients the most synthetic clients one restart storm may open
+ * @param stormInitialDelay the first reconnect delay cap, over which full jitter spreads a storm
+ */
+record DemoControls(boolean faultsEnabled, long maxAckDelay, long suggestedAckDelay, int stormMaxClients,
+		long stormInitialDelay) {
+
+	static DemoControls from(HeartbeatProperties properties) {
+		HeartbeatProperties.Demo demo = properties.demo();
+		long maxAckDelay = demo.maxAckDelay().toMillis();
+		long slow = Math.round(properties.slowRtt().toMillis() * 1.5 / 100.0) * 100;
+		long belowAckTimeout = properties.ackTimeout().toMillis() * 4 / 5;
+		long suggested = Math.max(0, Math.min(Math.min(slow, belowAckTimeout), maxAckDelay));
+		return new DemoControls(demo.faultsEnabled(), maxAckDelay, suggested, demo.stormMaxClients(),
+				properties.reconnect().initialDelay().toMillis());
+	}
+
+}

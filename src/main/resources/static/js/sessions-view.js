@@ -1,0 +1,226 @@
+/**
+ * The server's view of its sessions, as the registry sees them: one row per open session with
+ * its silence as a bar filling toward its deadline, and the recently closed ones greyed with
+ * their close code. Shared by the heartbeat page's panel and the /sessions page.
+ *
+ * Data arrives as server-sent events (GET /api/sessions/stream, event "sessions"): one snapshot
+ * every refresh period for every watcher, no polling per session. Every cell is built with
+ * createElement and textContent; the bar's width is set through the CSSOM, which a
+ * Content-Security-Policy without 'unsafe-inline' still allows.
+ */
+
+/** Open rows shown at most; a restart storm opens hundreds of sessions. */
+export const MAX_OPEN_ROWS = 100;
+
+/** Silence above this share of the deadline shows the session as going silent. */
+const SILENT_SHARE = 0.5;
+
+function cell(className, text = null) {
+  const td = document.createElement('td');
+  td.className = className;
+  if (text !== null) {
+    td.textContent = text;
+  }
+  return td;
+}
+
+/**
+ * @param {object} session a SessionSnapshot
+ * @returns {'healthy'|'silent'} how the server sees an open session
+ */
+export function liveness(session) {
+  return session.silentForMillis >= session.deadlineMillis * SILENT_SHARE ? 'silent' : 'healthy';
+}
+
+export class SessionsTable {
+  #body;
+  #summary;
+  #t;
+  #duration;
+  #ownSessionIds = new Set();
+  #lastView = null;
+
+  /**
+   * @param {HTMLTableSectionElement} body the <tbody> the rows go into
+   * @param {object} options
+   * @param {HTMLElement} [options.summary] where the counts go
+   * @param {(key: string, params?: object) => string} options.t the page's translations
+   * @param {(ms: number) => string} options.duration formats milliseconds for reading
+   */
+  constructor(body, { summary = null, t, duration }) {
+    this.#body = body;
+    this.#summary = summary;
+    this.#t = t;
+    this.#duration = duration;
+  }
+
+  /** Highlights this session as the page's own, and keeps doing so once it closed. */
+  markOwn(id) {
+    this.#ownSessionIds.add(id);
+    if (this.#lastView !== null) {
+      this.render(this.#lastView);
+    }
+  }
+
+  #isOwn(id) {
+    return this.#ownSessionIds.has(id);
+  }
+
+  /** @param {{at: string, open: object[], recentlyClosed: object[]}} view */
+  render(view) {
+    this.#lastView = view;
+    const t = this.#t;
+    const at = Date.parse(view.at);
+    const open = [...view.open];
+    // The page's own session first, so it is never cut off below a storm's hundreds.
+    open.sort((a, b) => this.#isOwn(b.id) - this.#isOwn(a.id));
+    const rows = open.slice(0, MAX_OPEN_ROWS).map((session) => this.#openRow(session));
+    if (open.length > MAX_OPEN_ROWS) {
+      const more = document.createElement('tr');
+      more.className = 'row-more';
+      const td = cell('more', t('sessions.more', { count: open.length - MAX_OPEN_ROWS }));
+      td.colSpan = 8;
+      more.append(td);
+      rows.push(more);
+    }
+    for (const closed of view.recentlyClosed) {
+      rows.push(this.#closedRow(closed, at));
+    }
+    if (rows.length === 0) {
+      const empty = document.createElement('tr');
+      const td = cell('empty', t('sessions.empty'));
+      td.colSpan = 8;
+      empty.append(td);
+      rows.push(empty);
+    }
+    this.#body.replaceChildren(...rows);
+    if (this.#summary !== null) {
+      this.#summary.textContent = t('sessions.summary', {
+        open: view.open.length,
+        closed: view.recentlyClosed.length,
+      });
+    }
+  }
+
+  #openRow(session) {
+    const state = liveness(session);
+    const row = this.#row(session, 'open');
+    row.dataset.liveness = state;
+    row.append(this.#stateCell(this.#t(`sessions.state.${state}`), state));
+    return row;
+  }
+
+  #closedRow({ session, closeCode, closeReason, closedAt }, at) {
+    const row = this.#row(session, 'closed');
+    row.dataset.closeCode = String(closeCode);
+    const ago = Math.max(0, at - Date.parse(closedAt));
+    const text = this.#t(closeReason ? 'sessions.state.closedReason' : 'sessions.state.closed', {
+      code: closeCode, reason: closeReason, ago: this.#duration(Math.round(ago / 1000) * 1000),
+    });
+    row.append(this.#stateCell(text, 'closed'));
+    return row;
+  }
+
+  #row(session, state) {
+    const t = this.#t;
+    const none = t('none');
+    const row = document.createElement('tr');
+    row.dataset.session = session.id;
+    row.dataset.state = state;
+    row.className = `row-${state}`;
+    const own = this.#isOwn(session.id);
+    if (own) {
+      row.classList.add('row-own');
+    }
+
+    const id = cell('session-id mono');
+    const code = document.createElement('span');
+    code.textContent = session.id.slice(0, 8);
+    code.title = session.id;
+    id.append(code);
+    if (own) {
+      const you = document.createElement('span');
+      you.className = 'you';
+      you.textContent = t('sessions.you');
+      id.append(' ', you);
+    }
+
+    const ms = (value) => (value === null || value === undefined ? none : t('unit.ms', { value }));
+    row.append(
+      id,
+      cell('mono', session.remoteAddress ?? none),
+      cell('num', this.#duration(Math.round(session.ageMillis / 100) * 100)),
+      this.#silenceCell(session),
+      cell('num', session.lastPongAgoMillis === null ? none : t('sessions.ago', { time: this.#duration(Math.round(session.lastPongAgoMillis / 100) * 100) })),
+      cell('num', ms(session.rttMillis)),
+      cell('num', session.declaredIntervalMillis === null ? none : this.#duration(session.declaredIntervalMillis)),
+    );
+    return row;
+  }
+
+  #silenceCell({ silentForMillis, deadlineMillis }) {
+    const share = deadlineMillis > 0 ? Math.min(1, silentForMillis / deadlineMillis) : 0;
+    const td = cell('silence');
+    const bar = document.createElement('span');
+    bar.className = 'silence-bar';
+    bar.setAttribute('role', 'meter');
+    bar.setAttribute('aria-valuemin', '0');
+    bar.setAttribute('aria-valuemax', String(deadlineMillis));
+    bar.setAttribute('aria-valuenow', String(Math.min(silentForMillis, deadlineMillis)));
+    const fill = document.createElement('span');
+    fill.className = `silence-fill ${share >= 0.8 ? 'level-danger' : share >= SILENT_SHARE ? 'level-warn' : 'level-ok'}`;
+    fill.style.width = `${(share * 100).toFixed(1)}%`;
+    bar.append(fill);
+    const text = document.createElement('span');
+    text.className = 'silence-text mono';
+    text.textContent = this.#t('sessions.silence', {
+      silent: (silentForMillis / 1000).toFixed(1),
+      deadline: this.#duration(deadlineMillis),
+    });
+    td.append(bar, text);
+    return td;
+  }
+
+  #stateCell(text, state) {
+    const td = cell('state');
+    const tag = document.createElement('span');
+    tag.className = `state-tag state-${state}`;
+    tag.textContent = text;
+    td.append(tag);
+    return td;
+  }
+}
+
+/**
+ * Watches the sessions stream. EventSource reconnects by itself after a network error; the
+ * status callback tells the page whether the view is live.
+ *
+ * @param {string} url the stream's URL, relative to the page
+ * @param {{onView: (view: object) => void, onStatus: (status: 'live'|'connecting'|'stopped') => void}} callbacks
+ * @returns {{close: () => void}}
+ */
+export function watchSessions(url, { onView, onStatus, EventSource = globalThis.EventSource }) {
+  const source = new EventSource(url);
+  onStatus('connecting');
+  source.addEventListener('sessions', (event) => {
+    let view;
+    try {
+      view = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    onStatus('live');
+    onView(view);
+  });
+  source.addEventListener('error', () => {
+    // CLOSED: the server refused the stream (e.g. too many watchers); EventSource gives up.
+    onStatus(source.readyState === EventSource.CLOSED ? 'stopped' : 'connecting');
+  });
+  const close = () => {
+    source.close();
+    onStatus('stopped');
+  };
+  // Leaving the page frees the server's watcher slot at once rather than at the next failed write.
+  window.addEventListener('pagehide', () => source.close(), { once: true });
+  return { close };
+}
