@@ -544,9 +544,9 @@ test('resume beats at once; a reconnect after the reap beats again without a cli
   sockets.last.serverClose(4000, 'heartbeat timeout');
   assertEqual(client.paused, true, 'still paused while reconnecting');
   clock.advance(RECONNECT.maxDelay);
+  sockets.last.serverOpen();
   assertEqual(client.paused, false, 'a new connection is not paused');
   assertEqual(of('resumed').map((e) => e.byReconnect), [false, true], 'resumed by click, then by reconnect');
-  sockets.last.serverOpen();
   assertEqual(sockets.last.heartbeats().length, 1, 'the new connection beats');
 });
 

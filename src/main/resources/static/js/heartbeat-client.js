@@ -258,10 +258,6 @@ export class HeartbeatClient extends EventTarget {
   #open() {
     this.#sessionId = null;
     this.#ackedOnThisSocket = false;
-    if (this.#paused) {
-      this.#paused = false;
-      this.#emit('resumed', { byReconnect: true });
-    }
     this.#interval = this.#timings.interval;
     this.#emit('connecting', { url: this.#url, attempt: this.#attempt });
     let socket;
@@ -286,6 +282,10 @@ export class HeartbeatClient extends EventTarget {
     }
     this.#setState(State.OPEN);
     this.#emit('open', {});
+    if (this.#paused) {
+      this.#paused = false; // pause() held for the connection it was clicked on
+      this.#emit('resumed', { byReconnect: true });
+    }
     this.#sendHeartbeat();
   }
 

@@ -145,13 +145,26 @@ export class RttChart {
     );
 
     const marks = element('g', { class: 'chart-marks' });
+    // Labels of marks close together go on separate rows rather than on top of each other.
+    const rowEnds = [];
     for (const mark of this.#marks) {
       const at = x(mark.at);
+      // Near the right edge the label goes to the left of its line, so it is not cut off.
+      const leftward = at > plot.right - 90;
+      const from = leftward ? at - 84 : at;
+      let row = rowEnds.findIndex((end) => end < from);
+      if (row === -1) {
+        row = rowEnds.length;
+      }
+      rowEnds[row] = from + 84;
+      const labelY = plot.top + 10 + (row % 4) * 13;
       const group = element('g', { class: `chart-mark chart-mark-${mark.kind}` });
       group.dataset.kind = mark.kind;
       group.append(
         element('line', { x1: at, x2: at, y1: plot.top, y2: plot.bottom }),
-        element('text', { x: at + 4, y: plot.top + 10 }, mark.label),
+        leftward
+          ? element('text', { x: at - 4, y: labelY, 'text-anchor': 'end' }, mark.label)
+          : element('text', { x: at + 4, y: labelY }, mark.label),
       );
       marks.append(group);
     }
