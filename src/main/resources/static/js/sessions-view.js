@@ -83,7 +83,9 @@ export class SessionsTable {
       more.append(td);
       rows.push(more);
     }
-    for (const closed of view.recentlyClosed) {
+    // The page's own closed sessions first too: what just happened to it is what the reader looks for.
+    const closedOwnFirst = [...view.recentlyClosed].sort((a, b) => this.#isOwn(b.session.id) - this.#isOwn(a.session.id));
+    for (const closed of closedOwnFirst) {
       rows.push(this.#closedRow(closed, at));
     }
     if (rows.length === 0) {

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -115,6 +116,51 @@ final class Browser implements AutoCloseable {
 	void viewport(int width, int height, boolean mobile) {
 		this.driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width,
 				"height", height, "deviceScaleFactor", mobile ? 2 : 1, "mobile", mobile));
+	}
+
+	/** The last log entry of one event; fails when there is none. */
+	WebElement last(String event) {
+		List<WebElement> entries = entries(event);
+		Assertions.assertFalse(entries.isEmpty(), "no log entry " + event);
+		return entries.get(entries.size() - 1);
+	}
+
+	/** The session id the page shows (from the server's welcome). */
+	String sessionId() {
+		return byId("session").getText();
+	}
+
+	/**
+	 * The server's view row of one session, in the page's panel or on /sessions, read in one
+	 * script call (the rows are rebuilt at every update, so element references go stale): its
+	 * {@code state}, {@code liveness}, {@code closeCode}, {@code own} and {@code text}; empty if
+	 * the row is not shown.
+	 */
+	Map<String, Object> sessionRow(String sessionId) {
+		@SuppressWarnings("unchecked")
+		Map<String, Object> row = (Map<String, Object>) script("""
+				const row = [...document.querySelectorAll('#sessions-body tr')]
+				  .find((tr) => tr.dataset.session === arguments[0]);
+				return row ? {
+				  state: row.dataset.state, liveness: row.dataset.liveness ?? null,
+				  closeCode: row.dataset.closeCode ?? null, own: row.classList.contains('row-own'),
+				  you: row.querySelector('.you')?.textContent ?? null,
+				  fill: row.querySelector('.silence-fill')?.style.width ?? null, text: row.innerText,
+				} : {};
+				""", sessionId);
+		return row;
+	}
+
+	/**
+	 * The whole page rather than the window: the viewport is stretched to the document's height
+	 * (twice, in case the taller viewport changed the layout).
+	 */
+	byte[] fullPageScreenshot(int width) {
+		for (int i = 0; i < 2; i++) {
+			long height = (Long) script("return Math.ceil(document.documentElement.scrollHeight);");
+			viewport(width, (int) height, false);
+		}
+		return this.driver.getScreenshotAs(OutputType.BYTES);
 	}
 
 	Object script(String script, Object... args) {
