@@ -7,7 +7,7 @@ import { Backoff } from '/js/backoff.js';
 import { CloseCode, Fault, HeartbeatClient, State, socketUrl } from '/js/heartbeat-client.js';
 import { formatTime, LogView } from '/js/log-view.js';
 import { niceStep, RttChart } from '/js/rtt-chart.js';
-import { liveness, MAX_OPEN_ROWS, SessionsTable } from '/js/sessions-view.js';
+import { formatAddress, liveness, MAX_OPEN_ROWS, SessionsTable } from '/js/sessions-view.js';
 import { renderStormChart } from '/js/storm-chart.js';
 
 // --- A tiny runner ------------------------------------------------------------------------------
@@ -784,6 +784,13 @@ test('sessions table: a storm of sessions is cut off after the limit, own sessio
   assertEqual(body.querySelector('tr').dataset.session, 'mine', 'own kept');
   assertEqual(body.querySelector('.more').textContent, 'sessions.more {"count":51}', 'the rest counted');
   assertEqual(liveness(snapshot('a', { silentForMillis: 999 })), 'healthy', 'below half the deadline');
+});
+
+test('addresses as people write them: IPv6 shortened and bracketed, IPv4 unchanged', () => {
+  assertEqual(formatAddress('0:0:0:0:0:0:0:1:5000'), '[::1]:5000', 'loopback');
+  assertEqual(formatAddress('fe80:0:0:0:1:0:0:2:99'), '[fe80::1:0:0:2]:99', 'the longest zero run');
+  assertEqual(formatAddress('127.0.0.1:8080'), '127.0.0.1:8080', 'IPv4');
+  assertEqual(formatAddress(null), null, 'none');
 });
 
 test('storm chart: one bar per non-empty bucket, the largest marked, on the scale it is given', () => {

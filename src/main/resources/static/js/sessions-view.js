@@ -25,6 +25,37 @@ function cell(className, text = null) {
 }
 
 /**
+ * An address as people write it: IPv6 with its longest run of zero groups shortened and in
+ * brackets before the port ({@code 0:0:0:0:0:0:0:1:5000} is {@code [::1]:5000}), IPv4 unchanged.
+ */
+export function formatAddress(address) {
+  if (typeof address !== 'string' || address.split(':').length <= 2) {
+    return address;
+  }
+  const cut = address.lastIndexOf(':');
+  const groups = address.slice(0, cut).replace(/^\[|\]$/g, '').split(':');
+  let best = { start: -1, length: 1 };
+  for (let i = 0; i < groups.length;) {
+    let j = i;
+    while (j < groups.length && /^0+$/.test(groups[j])) {
+      j += 1;
+    }
+    if (j - i > best.length) {
+      best = { start: i, length: j - i };
+    }
+    i = Math.max(j, i + 1);
+  }
+  const host = best.start < 0 ? groups.join(':')
+    : `${groups.slice(0, best.start).join(':')}::${groups.slice(best.start + best.length).join(':')}`;
+  return `[${host}]${address.slice(cut)}`;
+}
+
+/** Seconds with up to two decimals: 3750 is 3.75 s. */
+function seconds(t, ms) {
+  return t('unit.s', { value: Number((ms / 1000).toFixed(2)) });
+}
+
+/**
  * @param {object} session a SessionSnapshot
  * @returns {'healthy'|'silent'} how the server sees an open session
  */
@@ -150,7 +181,7 @@ export class SessionsTable {
     const ms = (value) => (value === null || value === undefined ? none : t('unit.ms', { value }));
     row.append(
       id,
-      cell('mono', session.remoteAddress ?? none),
+      cell('mono', session.remoteAddress ? formatAddress(session.remoteAddress) : none),
       cell('num', this.#duration(Math.round(session.ageMillis / 100) * 100)),
       this.#silenceCell(session),
       cell('num', session.lastPongAgoMillis === null ? none : t('sessions.ago', { time: this.#duration(Math.round(session.lastPongAgoMillis / 100) * 100) })),
@@ -163,6 +194,8 @@ export class SessionsTable {
   #silenceCell({ silentForMillis, deadlineMillis }) {
     const share = deadlineMillis > 0 ? Math.min(1, silentForMillis / deadlineMillis) : 0;
     const td = cell('silence');
+    const wrap = document.createElement('span');
+    wrap.className = 'silence-wrap';
     const bar = document.createElement('span');
     bar.className = 'silence-bar';
     bar.setAttribute('role', 'meter');
@@ -177,9 +210,10 @@ export class SessionsTable {
     text.className = 'silence-text mono';
     text.textContent = this.#t('sessions.silence', {
       silent: (silentForMillis / 1000).toFixed(1),
-      deadline: this.#duration(deadlineMillis),
+      deadline: seconds(this.#t, deadlineMillis),
     });
-    td.append(bar, text);
+    wrap.append(bar, text);
+    td.append(wrap);
     return td;
   }
 

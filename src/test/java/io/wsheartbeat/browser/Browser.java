@@ -157,7 +157,7 @@ final class Browser implements AutoCloseable {
 	 */
 	byte[] fullPageScreenshot(int width) {
 		for (int i = 0; i < 2; i++) {
-			long height = (Long) script("return Math.ceil(document.documentElement.scrollHeight);");
+			long height = (Long) script("return Math.ceil(document.body.getBoundingClientRect().height);");
 			viewport(width, (int) height, false);
 		}
 		return this.driver.getScreenshotAs(OutputType.BYTES);

@@ -132,7 +132,7 @@ class FaultControlsTests {
 		await().during(SERVER_TIMEOUT.multipliedBy(3)).atMost(SERVER_TIMEOUT.multipliedBy(4))
 			.until(() -> browser.entries("close").isEmpty() && "open".equals(browser.state()));
 		String session = browser.sessionId();
-		await().atMost(WAIT).until(() -> String.valueOf(browser.sessionRow(session).get("text")).contains("3750 ms"));
+		await().atMost(WAIT).until(() -> String.valueOf(browser.sessionRow(session).get("text")).contains("3.75 s"));
 		assertThat((String) browser.sessionRow(session).get("text")).as("the declared interval").contains("2.5 s");
 
 		browser.byId("fault-delay-off").click();
