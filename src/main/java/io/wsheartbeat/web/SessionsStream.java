@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
@@ -24,9 +26,13 @@ import io.wsheartbeat.heartbeat.SessionRegistry;
  * per {@code heartbeat.view.refresh} serves every watcher, and nothing is read while no one
  * watches. It runs on its own thread: a watcher on a slow link may hold a write for a while,
  * and that must never delay the reaper on the scheduler.
+ *
+ * <p>A watcher is an HTTP response that never ends by itself, so Tomcat's graceful shutdown
+ * would wait its full timeout (30 s) for any open page. This stops before the web server does
+ * and ends every stream; the pages' EventSource reconnects once the server is back.
  */
 @Component
-class SessionsStream implements DisposableBean {
+class SessionsStream implements SmartLifecycle, DisposableBean {
 
 	// Each watcher is an open HTTP response; a bound keeps a crowd of tabs from pinning threads.
 	static final int MAX_WATCHERS = 64;
@@ -38,6 +44,8 @@ class SessionsStream implements DisposableBean {
 	private final SessionRegistry registry;
 
 	private final JsonMapper jsonMapper;
+
+	private volatile boolean running;
 
 	private final ScheduledExecutorService pusher = Executors
 		.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("sessions-view-"));
@@ -51,10 +59,10 @@ class SessionsStream implements DisposableBean {
 
 	/**
 	 * A new watcher, sent the current view at once.
-	 * @return {@code null} if {@link #MAX_WATCHERS} watch already
+	 * @return {@code null} if {@link #MAX_WATCHERS} watch already, or the server is stopping
 	 */
 	SseEmitter watch() {
-		if (this.watchers.size() >= MAX_WATCHERS) {
+		if (!this.running || this.watchers.size() >= MAX_WATCHERS) {
 			return null;
 		}
 		SseEmitter emitter = new SseEmitter(WATCH_TIMEOUT);
@@ -89,6 +97,31 @@ class SessionsStream implements DisposableBean {
 			this.watchers.remove(watcher);
 			watcher.completeWithError(ex);
 		}
+	}
+
+	/** Also after a {@link #stop()}: the test framework pauses and resumes cached contexts. */
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		for (SseEmitter watcher : this.watchers) {
+			this.watchers.remove(watcher);
+			watcher.complete();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE + 1;
 	}
 
 	@Override
