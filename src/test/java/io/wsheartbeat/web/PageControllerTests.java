@@ -81,4 +81,31 @@ class PageControllerTests {
 			.andExpect(content().string(containsString("<html lang=\"en\">")));
 	}
 
+	@Test
+	void shouldRenderTheFaultControlsWithADelayBetweenSlowRttAndTheAckTimeout() throws Exception {
+		// slow-rtt 1 s (default), ack timeout 3 s: 1.5 x slow-rtt is slow but still acked in time.
+		this.mvc.perform(get("/"))
+			.andExpect(content().string(containsString("data-faults-enabled=\"true\"")))
+			.andExpect(content().string(containsString("id=\"fault-delay-ms\"")))
+			.andExpect(content().string(containsString("max=\"30000\" value=\"1500\"")))
+			.andExpect(content().string(not(containsString("id=\"faults-off\""))));
+	}
+
+	@Test
+	void shouldRenderEveryPageWithOnlyItsModuleAndNoInlineStyle() throws Exception {
+		for (String page : new String[] { "/", "/sessions", "/storm" }) {
+			String html = this.mvc.perform(get(page)).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+			assertThat(html.split("<script")).as(page + ": exactly one script element, the module").hasSize(2);
+			assertThat(html).as(page).contains("<script type=\"module\" src=\"/js/").doesNotContain("onclick").doesNotContain(" style=");
+			assertThat(html.substring(0, html.indexOf("</head>"))).as(page + ": the page's title only; the charts keep theirs")
+				.containsOnlyOnce("<title");
+		}
+		this.mvc.perform(get("/sessions"))
+			.andExpect(content().string(containsString("data-stream=\"/api/sessions/stream\"")))
+			.andExpect(content().string(containsString("aria-current=\"page\">Server&#39;s view</a>")));
+		this.mvc.perform(get("/storm"))
+			.andExpect(content().string(containsString("data-run-url=\"/api/demo/restart-storm\"")))
+			.andExpect(content().string(containsString("max=\"1000\"")));
+	}
+
 }
