@@ -676,7 +676,7 @@ test('log view follows the newest entry unless the reader scrolled up', () => {
 // --- RTT chart, sessions table, storm chart ------------------------------------------------------
 
 const LABELS = {
-  ms: (v) => `${v} ms`, ago: (ms) => `-${ms / 1000} s`, now: 'now', threshold: (v) => `slow-rtt ${v}`,
+  axis: 'ms', ms: (v) => `${v} ms`, ago: (ms) => `-${ms / 1000} s`, now: 'now', threshold: (v) => `slow-rtt ${v}`,
   interval: (v) => `-> ${v}`, reconnect: (code) => `closed ${code}`,
 };
 

@@ -75,6 +75,7 @@ export const chart = new RttChart(document.getElementById('rtt-chart'), {
   threshold: client.timings.slowRtt,
   minSpanMs: Math.max(10_000, 12 * client.timings.interval),
   labels: {
+    axis: t('chart.axis'),
     ms: (value) => t('unit.ms', { value }),
     ago: (ms) => t('chart.ago', { time: duration(ms) }),
     now: t('chart.now'),

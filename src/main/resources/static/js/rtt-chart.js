@@ -9,7 +9,7 @@
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-const MARGIN = Object.freeze({ top: 16, right: 14, bottom: 26, left: 56 });
+const MARGIN = Object.freeze({ top: 22, right: 14, bottom: 26, left: 46 });
 
 /** The smallest of 1, 2 or 5 times a power of ten that is at least value. */
 export function niceStep(value) {
@@ -53,7 +53,8 @@ export class RttChart {
    * @param {number} options.threshold the slow-rtt line (ms)
    * @param {number} [options.windowMs] how far back the chart reaches (default 3 minutes)
    * @param {number} [options.minSpanMs] the narrowest time axis, so the first points are not squeezed to one edge
-   * @param {object} options.labels functions giving the text: ms(value), ago(ms), now, threshold(ms), reconnect(code), interval(ms)
+   * @param {object} options.labels the text: axis (the unit over the y axis), ms(value), ago(ms), now,
+   *   threshold(ms), reconnect(code), interval(ms)
    * @param {() => number} [options.now] epoch ms, replaced in tests
    */
   constructor(svg, { threshold, windowMs = 180_000, minSpanMs = 20_000, labels, now = () => Date.now() }) {
@@ -125,10 +126,12 @@ export class RttChart {
     for (let value = 0; value <= yMax; value += yStep) {
       grid.append(
         element('line', { x1: plot.left, x2: plot.right, y1: y(value), y2: y(value) }),
-        element('text', { x: plot.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, this.#labels.ms(value)),
+        element('text', { x: plot.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, String(value)),
       );
     }
-    const xStep = niceStep(span / 1000 / 6) * 1000;
+    grid.append(element('text', { class: 'chart-axis', x: plot.left - 6, y: plot.top - 10, 'text-anchor': 'end' }, this.#labels.axis));
+    // About one time label per 90 px, so a phone's chart is not crowded.
+    const xStep = niceStep(span / 1000 / Math.max(2, Math.floor((plot.right - plot.left) / 90))) * 1000;
     for (let ago = 0; ago <= span; ago += xStep) {
       const at = x(now - ago);
       grid.append(
