@@ -48,6 +48,8 @@ class PageScreenshotTests {
 		browser.byId("message-text").sendKeys("hello");
 		browser.byId("send").click();
 		await().atMost(Duration.ofSeconds(5)).until(() -> !browser.entries("echo").isEmpty());
+		// Typing scrolled the message box into view; the screenshot shows the page from its top.
+		browser.script("window.scrollTo(0, 0); document.activeElement.blur();");
 		Path file = SCREENSHOTS.resolve(name);
 		Files.write(file, browser.driver().getScreenshotAs(OutputType.BYTES));
 		assertThat(file).isNotEmptyFile();
