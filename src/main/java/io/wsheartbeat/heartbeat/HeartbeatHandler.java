@@ -79,11 +79,22 @@ class HeartbeatHandler extends TextWebSocketHandler {
 			tracked.close(CloseCodes.SHUTTING_DOWN);
 			return;
 		}
-		if (!this.registry.add(tracked)) {
-			logger.warn("Refused {}: {} sessions open already (heartbeat.max-sessions)", tracked,
-					this.properties.maxSessions());
-			tracked.close(CloseCodes.SERVER_FULL);
-			return;
+		switch (this.registry.add(tracked)) {
+			case SERVER_FULL -> {
+				logger.warn("Refused {}: {} sessions open already (heartbeat.max-sessions)", tracked,
+						this.properties.maxSessions());
+				tracked.close(CloseCodes.SERVER_FULL);
+				return;
+			}
+			case ADDRESS_FULL -> {
+				// INFO, not WARN: a NAT or an over-eager reconnect loop can do this without malice.
+				logger.info("Refused {}: {} sessions open from {} already (heartbeat.max-sessions-per-address)",
+						tracked, this.properties.maxSessionsPerAddress(), tracked.remoteHost());
+				tracked.close(CloseCodes.ADDRESS_FULL);
+				return;
+			}
+			case ADMITTED -> {
+			}
 		}
 		logger.info("Session {} opened from {}", tracked.id(), tracked.remoteAddress());
 		send(tracked, Welcome.of(tracked.id(), this.properties));

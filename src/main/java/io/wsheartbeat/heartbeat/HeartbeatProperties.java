@@ -34,6 +34,8 @@ import org.springframework.validation.annotation.Validated;
  * @param allowedOrigins origins other than the server's own that may open {@code /ws}
  * @param maxMessageSize the largest text message a client may send (larger: close 1009)
  * @param maxSessions open sessions at most (the next client gets close 1013)
+ * @param maxSessionsPerAddress open sessions from one remote address at most (the next one from it
+ * gets close 1013); high enough for the many users one NAT or office gateway puts behind one address
  * @param maxMessagesPerSecond inbound messages one session may send per second (more: close 1008)
  * @param sendTimeLimit how long one send to a client may block before the session is given up
  * @param sendBufferLimit how much outbound data may queue for one client while a send is blocked
@@ -53,6 +55,7 @@ public record HeartbeatProperties(
 		@DefaultValue List<String> allowedOrigins,
 		@DefaultValue("8KB") @NotNull DataSize maxMessageSize,
 		@DefaultValue("10000") @Min(1) int maxSessions,
+		@DefaultValue("1000") @Min(1) int maxSessionsPerAddress,
 		@DefaultValue("50") @Min(1) int maxMessagesPerSecond,
 		@DefaultValue("5s") @NotNull Duration sendTimeLimit,
 		@DefaultValue("64KB") @NotNull DataSize sendBufferLimit) {

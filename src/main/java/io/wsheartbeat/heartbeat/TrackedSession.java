@@ -38,6 +38,8 @@ public final class TrackedSession {
 
 	private final String remoteAddress;
 
+	private final String remoteHost;
+
 	private final Instant connectedAt;
 
 	private final long connectedAtNanos;
@@ -65,6 +67,7 @@ public final class TrackedSession {
 	public TrackedSession(ConcurrentWebSocketSessionDecorator session, Instant connectedAt, long nowNanos, Duration silenceAllowed) {
 		this.session = session;
 		this.remoteAddress = describe(session.getRemoteAddress());
+		this.remoteHost = (session.getRemoteAddress() != null) ? session.getRemoteAddress().getHostString() : "unknown";
 		this.connectedAt = connectedAt;
 		this.connectedAtNanos = nowNanos;
 		this.lastActiveNanos = nowNanos;
@@ -78,6 +81,14 @@ public final class TrackedSession {
 
 	public String remoteAddress() {
 		return this.remoteAddress;
+	}
+
+	/**
+	 * The client's host without the port: what {@code heartbeat.max-sessions-per-address} counts.
+	 * Behind a reverse proxy this is the proxy unless the server trusts its forwarded headers.
+	 */
+	public String remoteHost() {
+		return this.remoteHost;
 	}
 
 	public Instant connectedAt() {

@@ -35,6 +35,7 @@ class HeartbeatPropertiesTests {
 			assertThat(properties.reconnect().multiplier()).isEqualTo(2.0);
 			assertThat(properties.allowedOrigins()).isEmpty();
 			assertThat(properties.maxMessageSize().toBytes()).isEqualTo(8192);
+			assertThat(properties.maxSessionsPerAddress()).isEqualTo(1000);
 		});
 	}
 
@@ -68,6 +69,11 @@ class HeartbeatPropertiesTests {
 	@Test
 	void negativeTimingStopsTheStart() {
 		assertStartFails("heartbeat.reaper-period=-1s", "must be positive");
+	}
+
+	@Test
+	void maxSessionsPerAddressBelowOneStopsTheStart() {
+		assertStartFails("heartbeat.max-sessions-per-address=0", "maxSessionsPerAddress");
 	}
 
 	@Test

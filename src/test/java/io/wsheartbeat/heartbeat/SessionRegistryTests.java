@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import io.wsheartbeat.heartbeat.SessionRegistry.Admission;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SessionRegistryTests {
@@ -31,12 +33,12 @@ class SessionRegistryTests {
 	@Test
 	void shouldRefuseSessionsBeyondMaxSessionsAndTakeThemAgainOnceAPlaceIsFree() {
 		for (String id : new String[] { "a", "b", "c" }) {
-			assertThat(this.registry.add(Sessions.tracked(Sessions.connection(id), this.clock, this.properties))).isTrue();
+			assertThat(this.registry.add(Sessions.tracked(Sessions.connection(id), this.clock, this.properties))).isEqualTo(Admission.ADMITTED);
 		}
-		assertThat(this.registry.add(Sessions.tracked(Sessions.connection("d"), this.clock, this.properties))).isFalse();
+		assertThat(this.registry.add(Sessions.tracked(Sessions.connection("d"), this.clock, this.properties))).isEqualTo(Admission.SERVER_FULL);
 
 		this.registry.remove("b");
-		assertThat(this.registry.add(Sessions.tracked(Sessions.connection("d"), this.clock, this.properties))).isTrue();
+		assertThat(this.registry.add(Sessions.tracked(Sessions.connection("d"), this.clock, this.properties))).isEqualTo(Admission.ADMITTED);
 		assertThat(this.registry.size()).isEqualTo(3);
 	}
 
@@ -54,7 +56,7 @@ class SessionRegistryTests {
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
 				}
-				if (this.registry.add(Sessions.tracked(Sessions.connection(id), this.clock, this.properties))) {
+				if (this.registry.add(Sessions.tracked(Sessions.connection(id), this.clock, this.properties)) == Admission.ADMITTED) {
 					admitted.incrementAndGet();
 				}
 			});
@@ -65,6 +67,38 @@ class SessionRegistryTests {
 
 		assertThat(admitted.get()).isEqualTo(3);
 		assertThat(this.registry.size()).isEqualTo(3);
+	}
+
+	@Test
+	void shouldRefuseSessionsBeyondMaxSessionsPerAddressButAdmitOtherAddresses() {
+		HeartbeatProperties twoPerAddress = TestProperties.of(java.util.Map.of("heartbeat.max-sessions-per-address", "2"));
+		SessionRegistry registry = new SessionRegistry(twoPerAddress, this.clock);
+		assertThat(registry.add(Sessions.tracked(Sessions.connection("a1", "192.0.2.1"), this.clock, twoPerAddress))).isEqualTo(Admission.ADMITTED);
+		assertThat(registry.add(Sessions.tracked(Sessions.connection("a2", "192.0.2.1"), this.clock, twoPerAddress))).isEqualTo(Admission.ADMITTED);
+
+		assertThat(registry.add(Sessions.tracked(Sessions.connection("a3", "192.0.2.1"), this.clock, twoPerAddress))).isEqualTo(Admission.ADDRESS_FULL);
+		assertThat(registry.add(Sessions.tracked(Sessions.connection("b1", "192.0.2.2"), this.clock, twoPerAddress))).isEqualTo(Admission.ADMITTED);
+
+		registry.remove("a1");
+		assertThat(registry.add(Sessions.tracked(Sessions.connection("a3", "192.0.2.1"), this.clock, twoPerAddress))).isEqualTo(Admission.ADMITTED);
+		assertThat(registry.sessionsFrom("192.0.2.1")).isEqualTo(2);
+	}
+
+	@Test
+	void shouldForgetAnAddressOnceItsLastSessionLeaves() {
+		this.registry.add(Sessions.tracked(Sessions.connection("a"), this.clock, this.properties));
+		this.registry.remove("a");
+
+		assertThat(this.registry.sessionsFrom("127.0.0.1")).isZero();
+	}
+
+	@Test
+	void shouldNotCountARefusalByTheServerLimitAgainstTheAddress() {
+		for (String id : new String[] { "a", "b", "c", "d" }) {
+			this.registry.add(Sessions.tracked(Sessions.connection(id), this.clock, this.properties));
+		}
+
+		assertThat(this.registry.sessionsFrom("127.0.0.1")).isEqualTo(3);
 	}
 
 	@Test
