@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,7 +53,7 @@ class AbuseIntegrationTests {
 				neighbours.add(neighbour);
 				neighbour.readText();
 			}
-			ackRoundTrips(neighbours, 200); // warm up: JIT, connection buffers
+			AckRoundTrips.measure(neighbours, 200); // warm up: JIT, connection buffers
 			// Unloaded and loaded blocks take turns, so that whatever else this machine is doing
 			// meanwhile weighs on both measurements alike.
 			List<Long> unloaded = new ArrayList<>();
@@ -62,17 +61,17 @@ class AbuseIntegrationTests {
 			AtomicInteger closedWith1008 = new AtomicInteger();
 			AtomicInteger closedOtherwise = new AtomicInteger();
 			for (int block = 0; block < BLOCKS; block++) {
-				unloaded.addAll(ackRoundTrips(neighbours, SAMPLES / BLOCKS));
+				unloaded.addAll(AckRoundTrips.measure(neighbours, SAMPLES / BLOCKS));
 				flooding.set(true);
 				int before = closedWith1008.get();
 				Future<?> flooder = flood.submit(() -> floodUntilStopped(flooding, closedWith1008, closedOtherwise));
 				await(() -> closedWith1008.get() > before);
-				loaded.addAll(ackRoundTrips(neighbours, SAMPLES / BLOCKS));
+				loaded.addAll(AckRoundTrips.measure(neighbours, SAMPLES / BLOCKS));
 				flooding.set(false);
 				flooder.get(30, TimeUnit.SECONDS);
 			}
-			long unloadedP99 = p99(unloaded);
-			long loadedP99 = p99(loaded);
+			long unloadedP99 = AckRoundTrips.p99(unloaded);
+			long loadedP99 = AckRoundTrips.p99(loaded);
 			int floodersBefore = closedWith1008.get();
 			LoggerFactory.getLogger(AbuseIntegrationTests.class)
 				.info("Neighbours' ack p99: {} us unloaded, {} us under the flood; {} flooders closed with 1008",
@@ -152,36 +151,8 @@ class AbuseIntegrationTests {
 		return null;
 	}
 
-	/** Sends heartbeats round-robin over the clients, one at a time, and times each ack (us). */
-	private static List<Long> ackRoundTrips(List<SocketClient> clients, int count) throws IOException {
-		List<Long> micros = new ArrayList<>(count);
-		for (int i = 0; i < count; i++) {
-			SocketClient client = clients.get(i % clients.size());
-			long sent = System.nanoTime();
-			client.sendText("{\"type\":\"heartbeat\",\"timestamp\":" + i + "}");
-			String ack = client.readText();
-			micros.add((System.nanoTime() - sent) / 1000);
-			assertThat(ack).contains("\"timestamp\":" + i + ",");
-			if (i % clients.size() == clients.size() - 1) {
-				// Stay under 50 messages per second per client, or the neighbours flood too.
-				pace(Duration.ofMillis(25));
-			}
-		}
-		return micros;
-	}
-
-	private static void pace(Duration pause) {
-		org.awaitility.Awaitility.await().pollDelay(pause).atMost(pause.plusSeconds(1)).until(() -> true);
-	}
-
 	private static void await(java.util.concurrent.Callable<Boolean> condition) {
 		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(condition);
-	}
-
-	static long p99(List<Long> samples) {
-		List<Long> sorted = new ArrayList<>(samples);
-		Collections.sort(sorted);
-		return sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
 	}
 
 }
