@@ -96,6 +96,12 @@ class HeartbeatHandler extends TextWebSocketHandler {
 			case ADMITTED -> {
 			}
 		}
+		// Shutdown may have begun between the check above and the add: closeAllForShutdown then
+		// iterated the registry before this session was in it. Whoever removes it closes it.
+		if (!this.acceptingSessions) {
+			this.registry.remove(tracked.id()).ifPresent((late) -> late.close(CloseCodes.SHUTTING_DOWN));
+			return;
+		}
 		logger.info("Session {} opened from {}", tracked.id(), tracked.remoteAddress());
 		send(tracked, Welcome.of(tracked.id(), this.properties));
 	}
