@@ -1,6 +1,7 @@
 package io.wsheartbeat.heartbeat;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -226,7 +227,12 @@ public final class TrackedSession {
 	}
 
 	private static String describe(InetSocketAddress address) {
-		return (address != null) ? address.getHostString() + ":" + address.getPort() : "unknown";
+		if (address == null) {
+			return "unknown";
+		}
+		String host = address.getHostString();
+		// An IPv6 address in brackets, so that its port reads as a port (RFC 3986).
+		return ((address.getAddress() instanceof Inet6Address) ? "[" + host + "]" : host) + ":" + address.getPort();
 	}
 
 	@Override
