@@ -17,7 +17,8 @@ final class BadInputs {
 
 	/** Every {@code error} code protocol v1 documents. */
 	static final List<String> ERROR_CODES = List.of(InboundDecoder.INVALID_JSON, InboundDecoder.NOT_AN_OBJECT,
-			InboundDecoder.MISSING_TYPE, InboundDecoder.UNKNOWN_TYPE, InboundDecoder.INVALID_FIELD);
+			InboundDecoder.MISSING_TYPE, InboundDecoder.UNKNOWN_TYPE, InboundDecoder.INVALID_FIELD,
+			FaultSimulator.FAULTS_DISABLED);
 
 	private static final List<String> FIELDS = List.of("type", "timestamp", "interval", "rtt", "text");
 

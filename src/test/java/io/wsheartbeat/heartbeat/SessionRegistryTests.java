@@ -1,5 +1,7 @@
 package io.wsheartbeat.heartbeat;
 
+import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,15 +20,15 @@ class SessionRegistryTests {
 
 	private final HeartbeatProperties properties = TestProperties.withMaxSessions(3);
 
-	private final SessionRegistry registry = new SessionRegistry(this.properties, this.clock);
+	private final SessionRegistry registry = new SessionRegistry(this.properties, this.clock, Clock.systemUTC());
 
 	@Test
 	void shouldRemoveASessionExactlyOnce() {
 		TrackedSession session = Sessions.tracked(Sessions.connection("a"), this.clock, this.properties);
 		this.registry.add(session);
 
-		assertThat(this.registry.remove("a")).contains(session);
-		assertThat(this.registry.remove("a")).isEmpty();
+		assertThat(this.registry.remove("a", CloseCodes.HEARTBEAT_TIMEOUT)).contains(session);
+		assertThat(this.registry.remove("a", CloseCodes.HEARTBEAT_TIMEOUT)).isEmpty();
 		assertThat(this.registry.size()).isZero();
 	}
 
@@ -37,7 +39,7 @@ class SessionRegistryTests {
 		}
 		assertThat(this.registry.add(Sessions.tracked(Sessions.connection("d"), this.clock, this.properties))).isEqualTo(Admission.SERVER_FULL);
 
-		this.registry.remove("b");
+		this.registry.remove("b", CloseCodes.HEARTBEAT_TIMEOUT);
 		assertThat(this.registry.add(Sessions.tracked(Sessions.connection("d"), this.clock, this.properties))).isEqualTo(Admission.ADMITTED);
 		assertThat(this.registry.size()).isEqualTo(3);
 	}
@@ -72,14 +74,14 @@ class SessionRegistryTests {
 	@Test
 	void shouldRefuseSessionsBeyondMaxSessionsPerAddressButAdmitOtherAddresses() {
 		HeartbeatProperties twoPerAddress = TestProperties.of(java.util.Map.of("heartbeat.max-sessions-per-address", "2"));
-		SessionRegistry registry = new SessionRegistry(twoPerAddress, this.clock);
+		SessionRegistry registry = new SessionRegistry(twoPerAddress, this.clock, java.time.Clock.systemUTC());
 		assertThat(registry.add(Sessions.tracked(Sessions.connection("a1", "192.0.2.1"), this.clock, twoPerAddress))).isEqualTo(Admission.ADMITTED);
 		assertThat(registry.add(Sessions.tracked(Sessions.connection("a2", "192.0.2.1"), this.clock, twoPerAddress))).isEqualTo(Admission.ADMITTED);
 
 		assertThat(registry.add(Sessions.tracked(Sessions.connection("a3", "192.0.2.1"), this.clock, twoPerAddress))).isEqualTo(Admission.ADDRESS_FULL);
 		assertThat(registry.add(Sessions.tracked(Sessions.connection("b1", "192.0.2.2"), this.clock, twoPerAddress))).isEqualTo(Admission.ADMITTED);
 
-		registry.remove("a1");
+		registry.remove("a1", CloseCodes.HEARTBEAT_TIMEOUT);
 		assertThat(registry.add(Sessions.tracked(Sessions.connection("a3", "192.0.2.1"), this.clock, twoPerAddress))).isEqualTo(Admission.ADMITTED);
 		assertThat(registry.sessionsFrom("192.0.2.1")).isEqualTo(2);
 	}
@@ -87,7 +89,7 @@ class SessionRegistryTests {
 	@Test
 	void shouldForgetAnAddressOnceItsLastSessionLeaves() {
 		this.registry.add(Sessions.tracked(Sessions.connection("a"), this.clock, this.properties));
-		this.registry.remove("a");
+		this.registry.remove("a", org.springframework.web.socket.CloseStatus.NORMAL);
 
 		assertThat(this.registry.sessionsFrom("127.0.0.1")).isZero();
 	}
@@ -99,6 +101,36 @@ class SessionRegistryTests {
 		}
 
 		assertThat(this.registry.sessionsFrom("127.0.0.1")).isEqualTo(3);
+	}
+
+	@Test
+	void shouldKeepAClosedSessionInTheViewWithItsCodeUntilItAgesOut() {
+		this.registry.add(Sessions.tracked(Sessions.connection("reaped"), this.clock, this.properties));
+		this.registry.remove("reaped", CloseCodes.HEARTBEAT_TIMEOUT);
+		this.registry.remove("reaped", org.springframework.web.socket.CloseStatus.NORMAL);
+
+		SessionsView view = this.registry.view();
+		assertThat(view.open()).isEmpty();
+		assertThat(view.recentlyClosed()).singleElement().satisfies((closed) -> {
+			assertThat(closed.session().id()).isEqualTo("reaped");
+			assertThat(closed.closeCode()).as("the first reason wins").isEqualTo(4000);
+			assertThat(closed.closeReason()).isEqualTo("heartbeat timeout");
+		});
+
+		this.clock.advance(this.properties.view().keepClosed().plusMillis(1));
+		assertThat(this.registry.view().recentlyClosed()).isEmpty();
+	}
+
+	@Test
+	void shouldKeepOnlyTheNewestClosedSessions() {
+		for (int i = 0; i < this.properties.view().maxClosed() + 10; i++) {
+			this.registry.add(Sessions.tracked(Sessions.connection("s" + i), this.clock, this.properties));
+			this.registry.remove("s" + i, CloseCodes.HEARTBEAT_TIMEOUT);
+		}
+
+		List<ClosedSession> closed = this.registry.view().recentlyClosed();
+		assertThat(closed).hasSize(this.properties.view().maxClosed());
+		assertThat(closed.get(0).session().id()).as("newest first").isEqualTo("s" + (this.properties.view().maxClosed() + 9));
 	}
 
 	@Test
