@@ -37,6 +37,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxMessagesPerSecond inbound messages one session may send per second (more: close 1008)
  * @param sendTimeLimit how long one send to a client may block before the session is given up
  * @param sendBufferLimit how much outbound data may queue for one client while a send is blocked
+ * @param connectionBufferSize the size of each of the read and write buffers Tomcat keeps per
+ * connection; its default, 8KB, is Tomcat's own, and heartbeat frames need far less
  */
 @Validated
 @ConfigurationProperties("heartbeat")
@@ -55,7 +57,8 @@ public record HeartbeatProperties(
 		@DefaultValue("10000") @Min(1) int maxSessions,
 		@DefaultValue("50") @Min(1) int maxMessagesPerSecond,
 		@DefaultValue("5s") @NotNull Duration sendTimeLimit,
-		@DefaultValue("64KB") @NotNull DataSize sendBufferLimit) {
+		@DefaultValue("64KB") @NotNull DataSize sendBufferLimit,
+		@DefaultValue("8KB") @NotNull DataSize connectionBufferSize) {
 
 	/**
 	 * The client's reconnect backoff: full jitter, delay = random(0, min(maxDelay, initialDelay x multiplier^attempt)).
@@ -101,6 +104,11 @@ public record HeartbeatProperties(
 	@AssertTrue(message = "heartbeat.ack-timeout must be below heartbeat.slow-interval")
 	boolean isAckTimeoutBelowSlowInterval() {
 		return !allSet() || ackTimeout.compareTo(slowInterval) < 0;
+	}
+
+	@AssertTrue(message = "heartbeat.connection-buffer-size must be at least 256B")
+	boolean isConnectionBufferSizeUsable() {
+		return connectionBufferSize == null || connectionBufferSize.toBytes() >= 256;
 	}
 
 	// Duration.isPositive() arrived in Java 18.
