@@ -32,7 +32,7 @@ import io.wsheartbeat.bench.LoadOptions.Mode;
  */
 public final class LoadGenerator implements WsConnection.Listener {
 
-	private static final long HANDSHAKE_TIMEOUT = TimeUnit.SECONDS.toNanos(10);
+	private static final long HANDSHAKE_TIMEOUT = TimeUnit.SECONDS.toNanos(30);
 
 	private static final long DRAIN_TIMEOUT = TimeUnit.SECONDS.toNanos(3);
 
@@ -96,7 +96,8 @@ public final class LoadGenerator implements WsConnection.Listener {
 		}
 		try {
 			openAll();
-			this.out.println("READY opened=" + this.result.opened + " failed=" + this.result.failed);
+			this.out.println("READY opened=" + this.result.opened + " failed=" + this.result.failed + " acks="
+					+ this.result.acksReceived);
 			awaitControl(() -> this.goSaid);
 			measuredWindow();
 			this.out.println("HELD opened=" + this.result.opened + " acks=" + this.result.acksReceived);
