@@ -1,6 +1,7 @@
 package io.wsheartbeat.heartbeat;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 import jakarta.websocket.Session;
@@ -19,6 +20,7 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import io.wsheartbeat.heartbeat.InboundMessage.Heartbeat;
 import io.wsheartbeat.heartbeat.InboundMessage.Message;
+import io.wsheartbeat.heartbeat.InboundMessage.Simulate;
 import io.wsheartbeat.heartbeat.InboundMessage.Unusable;
 import io.wsheartbeat.heartbeat.OutboundMessage.Echo;
 import io.wsheartbeat.heartbeat.OutboundMessage.ErrorReply;
@@ -41,6 +43,9 @@ class HeartbeatHandler extends TextWebSocketHandler {
 
 	private static final String TOMCAT_SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
 
+	// How a session that failed in transport shows in the view: the connection is gone without a close frame.
+	private static final CloseStatus TRANSPORT_FAILED = CloseStatus.NO_CLOSE_FRAME.withReason("transport error");
+
 	private final HeartbeatProperties properties;
 
 	private final SessionRegistry registry;
@@ -55,10 +60,17 @@ class HeartbeatHandler extends TextWebSocketHandler {
 
 	private final HeartbeatMetrics metrics;
 
+	private final SessionTasks tasks;
+
+	private final FaultSimulator faults;
+
 	private volatile boolean acceptingSessions = true;
 
 	HeartbeatHandler(HeartbeatProperties properties, SessionRegistry registry, InboundDecoder decoder,
-			JsonMapper jsonMapper, MonotonicClock monotonicClock, Clock wallClock, HeartbeatMetrics metrics) {
+			JsonMapper jsonMapper, MonotonicClock monotonicClock, Clock wallClock, HeartbeatMetrics metrics,
+			SessionTasks tasks, FaultSimulator faults) {
+		this.tasks = tasks;
+		this.faults = faults;
 		this.properties = properties;
 		this.registry = registry;
 		this.decoder = decoder;
@@ -107,10 +119,14 @@ class HeartbeatHandler extends TextWebSocketHandler {
 		else if (message instanceof Message text) {
 			send(tracked, new Echo(text.text(), this.wallClock.millis()));
 		}
+		else if (message instanceof Simulate simulate) {
+			OutboundMessage answer = this.faults.simulate(tracked, simulate);
+			if (answer != null) {
+				send(tracked, answer);
+			}
+		}
 		else if (message instanceof Unusable unusable) {
-			logger.debug("Unusable input from {}: {}", tracked, unusable.message());
-			this.metrics.badInputAnswered();
-			send(tracked, new ErrorReply(unusable.code(), unusable.message()));
+			reject(tracked, unusable);
 		}
 	}
 
@@ -121,10 +137,30 @@ class HeartbeatHandler extends TextWebSocketHandler {
 		if (heartbeat.rtt() != null) {
 			tracked.rttReported(heartbeat.rtt());
 		}
+		if (tracked.dropsAcks()) {
+			logger.debug("Dropped the ack to {} (simulated fault)", tracked);
+			return;
+		}
+		Duration delay = tracked.ackDelay();
+		if (delay.isZero()) {
+			ack(tracked, heartbeat);
+		}
+		else {
+			this.tasks.later(() -> ack(tracked, heartbeat), delay);
+		}
+	}
+
+	private void ack(TrackedSession tracked, Heartbeat heartbeat) {
 		send(tracked, new HeartbeatAck(heartbeat.timestamp(), this.wallClock.millis()));
 		tracked.heartbeatAcked();
 		this.metrics.heartbeatAcked();
 		logger.debug("Acked heartbeat from {}", tracked);
+	}
+
+	private void reject(TrackedSession tracked, Unusable unusable) {
+		logger.debug("Unusable input from {}: {}", tracked, unusable.message());
+		this.metrics.badInputAnswered();
+		send(tracked, new ErrorReply(unusable.code(), unusable.message()));
 	}
 
 	@Override
@@ -136,7 +172,7 @@ class HeartbeatHandler extends TextWebSocketHandler {
 	@Override
 	public void handleTransportError(WebSocketSession session, Throwable exception) {
 		// Could be part of normal workflow (a browser tab closed mid-frame): not an ERROR.
-		this.registry.remove(session.getId()).ifPresent((tracked) -> {
+		this.registry.remove(session.getId(), TRANSPORT_FAILED).ifPresent((tracked) -> {
 			this.metrics.transportFailed();
 			logger.info("Session {} from {} failed: {}", tracked.id(), tracked.remoteAddress(), exception.toString());
 		});
@@ -144,9 +180,13 @@ class HeartbeatHandler extends TextWebSocketHandler {
 
 	@Override
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-		this.registry.remove(session.getId())
+		this.registry.remove(session.getId(), status)
 			.ifPresent((tracked) -> logger.info("Session {} from {} closed: {} {}", tracked.id(),
 					tracked.remoteAddress(), status.getCode(), (status.getReason() != null) ? status.getReason() : ""));
+	}
+
+	void acceptSessions() {
+		this.acceptingSessions = true;
 	}
 
 	/**
@@ -157,7 +197,7 @@ class HeartbeatHandler extends TextWebSocketHandler {
 		this.acceptingSessions = false;
 		int closed = 0;
 		for (TrackedSession tracked : this.registry.sessions()) {
-			if (this.registry.remove(tracked.id()).isPresent()) {
+			if (this.registry.remove(tracked.id(), CloseCodes.SHUTTING_DOWN).isPresent()) {
 				tracked.close(CloseCodes.SHUTTING_DOWN);
 				closed++;
 			}

@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
@@ -39,6 +40,8 @@ import org.springframework.validation.annotation.Validated;
  * @param sendBufferLimit how much outbound data may queue for one client while a send is blocked
  * @param connectionBufferSize the size of each of the read and write buffers Tomcat keeps per
  * connection; its default, 8KB, is Tomcat's own, and heartbeat frames need far less
+ * @param view the live sessions view: how often it refreshes, how long closed sessions stay in it
+ * @param demo the demo's fault controls
  */
 @Validated
 @ConfigurationProperties("heartbeat")
@@ -58,7 +61,39 @@ public record HeartbeatProperties(
 		@DefaultValue("50") @Min(1) int maxMessagesPerSecond,
 		@DefaultValue("5s") @NotNull Duration sendTimeLimit,
 		@DefaultValue("64KB") @NotNull DataSize sendBufferLimit,
-		@DefaultValue("8KB") @NotNull DataSize connectionBufferSize) {
+		@DefaultValue("8KB") @NotNull DataSize connectionBufferSize,
+		@DefaultValue @Valid @NotNull View view,
+		@DefaultValue @Valid @NotNull Demo demo) {
+
+	/**
+	 * The live view of the sessions ({@code /sessions} and the page's panel).
+	 * @param refresh how often the view is pushed to its watchers; one snapshot serves them all
+	 * @param keepClosed how long a closed session stays in the view, greyed, with its close code
+	 * @param maxClosed how many closed sessions the view keeps at most
+	 */
+	public record View(
+			@DefaultValue("500ms") @NotNull Duration refresh,
+			@DefaultValue("60s") @NotNull Duration keepClosed,
+			@DefaultValue("50") @Min(0) @Max(1000) int maxClosed) {
+
+		@AssertTrue(message = "heartbeat.view.refresh must be positive")
+		boolean isRefreshPositive() {
+			return refresh == null || isPositive(refresh);
+		}
+	}
+
+	/**
+	 * The demo's fault controls. Off unless switched on: in production a client must not be able
+	 * to ask the server to drop its acks or its connection.
+	 * @param faultsEnabled whether clients may ask for simulated faults and restart storms
+	 * @param stormMaxClients the most synthetic clients one restart storm may open
+	 * @param maxAckDelay the longest ack delay a client may ask for
+	 */
+	public record Demo(
+			@DefaultValue("false") boolean faultsEnabled,
+			@DefaultValue("1000") @Min(1) @Max(5000) int stormMaxClients,
+			@DefaultValue("30s") @NotNull Duration maxAckDelay) {
+	}
 
 	/**
 	 * The client's reconnect backoff: full jitter, delay = random(0, min(maxDelay, initialDelay x multiplier^attempt)).

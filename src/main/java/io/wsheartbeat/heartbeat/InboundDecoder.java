@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 
 import io.wsheartbeat.heartbeat.InboundMessage.Heartbeat;
 import io.wsheartbeat.heartbeat.InboundMessage.Message;
+import io.wsheartbeat.heartbeat.InboundMessage.Simulate;
 import io.wsheartbeat.heartbeat.InboundMessage.Unusable;
 
 /**
@@ -63,7 +64,8 @@ class InboundDecoder {
 		return switch (type.asString()) {
 			case "heartbeat" -> heartbeat(json);
 			case "message" -> message(json);
-			default -> new Unusable(UNKNOWN_TYPE, "unknown type; expected \"heartbeat\" or \"message\"");
+			case "simulate" -> simulate(json);
+			default -> new Unusable(UNKNOWN_TYPE, "unknown type; expected \"heartbeat\", \"message\" or \"simulate\"");
 		};
 	}
 
@@ -89,6 +91,19 @@ class InboundDecoder {
 			return new Unusable(INVALID_FIELD, "\"text\" must be a string");
 		}
 		return new Message(text.asString());
+	}
+
+	private InboundMessage simulate(JsonNode json) {
+		JsonNode name = json.get("fault");
+		SimulatedFault fault = (name != null && name.isString()) ? SimulatedFault.fromWireName(name.asString()).orElse(null) : null;
+		if (fault == null) {
+			return new Unusable(INVALID_FIELD, "\"fault\" must be one of " + SimulatedFault.wireNames());
+		}
+		JsonNode delay = json.get("delay");
+		if (fault == SimulatedFault.DELAY_ACKS && (delay == null || !isMillis(delay, 0))) {
+			return new Unusable(INVALID_FIELD, "\"delay\" must be a whole number of milliseconds from 0 to " + MAX_DURATION_MILLIS);
+		}
+		return new Simulate(fault, (fault == SimulatedFault.DELAY_ACKS) ? toDuration(delay) : null);
 	}
 
 	private static boolean isMillis(JsonNode value, long min) {

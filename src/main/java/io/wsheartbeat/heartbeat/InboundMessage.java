@@ -24,6 +24,14 @@ sealed interface InboundMessage {
 	}
 
 	/**
+	 * {@code {"type":"simulate","fault":"...","delay":ms}}: a demo fault on the sender's own session.
+	 * @param fault what to simulate
+	 * @param delay for {@link SimulatedFault#DELAY_ACKS}, how late to ack; otherwise {@code null}
+	 */
+	record Simulate(SimulatedFault fault, Duration delay) implements InboundMessage {
+	}
+
+	/**
 	 * Input the server cannot use, with the error code and message it answers with.
 	 * @param code one of the {@code error} codes of protocol v1
 	 * @param message what was wrong, for a person reading the client's log

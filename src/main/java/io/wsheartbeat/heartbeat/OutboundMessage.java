@@ -58,6 +58,21 @@ sealed interface OutboundMessage {
 		}
 	}
 
+	/**
+	 * The confirmation of a simulated fault, so the client's log can say what the server now does.
+	 * @param fault the fault now in force ({@code none} for normal service)
+	 * @param delay the ack delay in ms, for {@code delay-acks}
+	 */
+	@JsonPropertyOrder({ "type", "fault" })
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Simulated(String fault, Long delay) implements OutboundMessage {
+
+		@Override
+		public String type() {
+			return "simulated";
+		}
+	}
+
 	/** The answer to input the server could not use; the session stays open. */
 	@JsonPropertyOrder({ "type", "code" })
 	record ErrorReply(String code, String message) implements OutboundMessage {

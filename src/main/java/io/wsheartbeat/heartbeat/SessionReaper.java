@@ -43,7 +43,7 @@ class SessionReaper {
 		long started = this.clock.nanoTime();
 		int reaped = 0;
 		for (TrackedSession session : this.registry.sessions()) {
-			if (session.isSilentPastDeadline(started) && this.registry.remove(session.id()).isPresent()) {
+			if (session.isSilentPastDeadline(started) && this.registry.remove(session.id(), CloseCodes.HEARTBEAT_TIMEOUT).isPresent()) {
 				reaped++;
 				this.metrics.sessionReaped();
 				logger.debug("Reaping {}: silent past its deadline", session);

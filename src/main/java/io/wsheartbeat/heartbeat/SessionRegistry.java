@@ -1,14 +1,18 @@
 package io.wsheartbeat.heartbeat;
 
+import java.time.Clock;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
 
 /**
  * Every open session, by id. A session enters when its connection opens and leaves exactly once,
@@ -25,13 +29,22 @@ public class SessionRegistry {
 	// Counted apart from the map so that two clients racing for the last place cannot both win.
 	private final AtomicInteger places = new AtomicInteger();
 
+	// Newest first; bounded by heartbeat.view.max-closed and aged out after heartbeat.view.keep-closed.
+	private final Deque<ClosedSession> recentlyClosed = new ConcurrentLinkedDeque<>();
+
 	private final int maxSessions;
+
+	private final HeartbeatProperties.View view;
 
 	private final MonotonicClock clock;
 
-	public SessionRegistry(HeartbeatProperties properties, MonotonicClock clock) {
+	private final Clock wallClock;
+
+	public SessionRegistry(HeartbeatProperties properties, MonotonicClock clock, Clock wallClock) {
 		this.maxSessions = properties.maxSessions();
+		this.view = properties.view();
 		this.clock = clock;
+		this.wallClock = wallClock;
 	}
 
 	/**
@@ -48,15 +61,45 @@ public class SessionRegistry {
 	}
 
 	/**
-	 * Removes a session. Only the first caller for a given session gets it back, so whoever
-	 * removes it owns the consequences (counting a reap, logging the close) exactly once.
+	 * Removes a session, for the reason given. Only the first caller for a given session gets it
+	 * back, so whoever removes it owns the consequences (counting a reap, logging the close)
+	 * exactly once, and the view remembers the first reason.
 	 */
-	Optional<TrackedSession> remove(String id) {
+	Optional<TrackedSession> remove(String id, CloseStatus why) {
 		TrackedSession removed = this.sessions.remove(id);
 		if (removed != null) {
 			this.places.decrementAndGet();
+			remember(removed, why);
 		}
 		return Optional.ofNullable(removed);
+	}
+
+	private void remember(TrackedSession session, CloseStatus why) {
+		if (this.view.maxClosed() == 0) {
+			return;
+		}
+		long now = this.clock.nanoTime();
+		this.recentlyClosed.addFirst(new ClosedSession(session.snapshot(now), why.getCode(),
+				(why.getReason() != null) ? why.getReason() : "", this.wallClock.instant(), now));
+		while (this.recentlyClosed.size() > this.view.maxClosed()) {
+			this.recentlyClosed.pollLast();
+		}
+	}
+
+	/**
+	 * Closes the given sessions at once, as a restarting server would.
+	 * @return how many of them were open
+	 */
+	public int closeAll(Collection<String> ids, CloseStatus status) {
+		int closed = 0;
+		for (String id : ids) {
+			Optional<TrackedSession> session = remove(id, status);
+			if (session.isPresent()) {
+				session.get().close(status);
+				closed++;
+			}
+		}
+		return closed;
 	}
 
 	Optional<TrackedSession> find(String id) {
@@ -74,7 +117,18 @@ public class SessionRegistry {
 
 	/** Every open session as it is now, oldest first. */
 	public List<SessionSnapshot> snapshot() {
+		return snapshot(this.clock.nanoTime());
+	}
+
+	/** Open sessions and those closed within {@code heartbeat.view.keep-closed}. */
+	public SessionsView view() {
 		long now = this.clock.nanoTime();
+		long keepNanos = this.view.keepClosed().toNanos();
+		this.recentlyClosed.removeIf((closed) -> now - closed.closedAtNanos() > keepNanos);
+		return new SessionsView(this.wallClock.instant(), snapshot(now), List.copyOf(this.recentlyClosed));
+	}
+
+	private List<SessionSnapshot> snapshot(long now) {
 		return this.sessions.values().stream()
 			.map((session) -> session.snapshot(now))
 			.sorted(Comparator.comparing(SessionSnapshot::connectedAt).thenComparing(SessionSnapshot::id))

@@ -27,8 +27,14 @@ class SessionShutdown implements SmartLifecycle {
 		this.handler = handler;
 	}
 
+	/**
+	 * Opens the door, also after a {@link #stop()}: a context can be stopped and started again
+	 * (Spring's test framework pauses cached contexts that way), and a server that stays shut
+	 * after a restart would turn every client away.
+	 */
 	@Override
 	public void start() {
+		this.handler.acceptSessions();
 		this.running = true;
 	}
 

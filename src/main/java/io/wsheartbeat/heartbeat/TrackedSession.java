@@ -1,6 +1,7 @@
 package io.wsheartbeat.heartbeat;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -51,6 +52,11 @@ public final class TrackedSession {
 	private volatile long lastPongNanos = NEVER;
 
 	private volatile long rttNanos = NEVER;
+
+	// Demo faults on this session's acks (heartbeat.demo.faults-enabled).
+	private volatile boolean dropsAcks;
+
+	private volatile Duration ackDelay = Duration.ZERO;
 
 	private final AtomicLong messagesReceived = new AtomicLong();
 
@@ -105,6 +111,25 @@ public final class TrackedSession {
 	void intervalDeclared(Duration interval, Duration silenceAllowed) {
 		this.declaredInterval = interval;
 		this.silenceAllowedNanos = silenceAllowed.toNanos();
+	}
+
+	/** Simulates a server that drops this session's acks, or delays them, or neither. */
+	void simulateAckFault(boolean drop, Duration delay) {
+		this.dropsAcks = drop;
+		this.ackDelay = delay;
+	}
+
+	boolean dropsAcks() {
+		return this.dropsAcks;
+	}
+
+	Duration ackDelay() {
+		return this.ackDelay;
+	}
+
+	/** Cuts the connection with no close frame (a demo fault). */
+	boolean disconnectAbruptly() {
+		return AbruptDisconnect.abort(this.session.getDelegate());
 	}
 
 	void heartbeatAcked() {
@@ -202,7 +227,12 @@ public final class TrackedSession {
 	}
 
 	private static String describe(InetSocketAddress address) {
-		return (address != null) ? address.getHostString() + ":" + address.getPort() : "unknown";
+		if (address == null) {
+			return "unknown";
+		}
+		String host = address.getHostString();
+		// An IPv6 address in brackets, so that its port reads as a port (RFC 3986).
+		return ((address.getAddress() instanceof Inet6Address) ? "[" + host + "]" : host) + ":" + address.getPort();
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package io.wsheartbeat.heartbeat;
 
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,7 +22,7 @@ class SessionReaperTests {
 
 	private final HeartbeatProperties properties = TestProperties.defaults();
 
-	private final SessionRegistry registry = new SessionRegistry(this.properties, this.clock);
+	private final SessionRegistry registry = new SessionRegistry(this.properties, this.clock, Clock.systemUTC());
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
@@ -107,7 +108,7 @@ class SessionReaperTests {
 		this.clock.advance(Duration.ofSeconds(41));
 		assertThat(this.reaper.reap()).isEqualTo(1);
 
-		assertThat(this.registry.remove("racing")).as("the close that follows finds it gone").isEmpty();
+		assertThat(this.registry.remove("racing", CloseCodes.HEARTBEAT_TIMEOUT)).as("the close that follows finds it gone").isEmpty();
 		assertThat(this.reaper.reap()).isZero();
 		assertThat(this.meters.counter("heartbeat.reaped").count()).isEqualTo(1);
 	}

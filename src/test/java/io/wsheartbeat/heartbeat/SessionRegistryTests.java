@@ -1,5 +1,7 @@
 package io.wsheartbeat.heartbeat;
 
+import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,15 +18,15 @@ class SessionRegistryTests {
 
 	private final HeartbeatProperties properties = TestProperties.withMaxSessions(3);
 
-	private final SessionRegistry registry = new SessionRegistry(this.properties, this.clock);
+	private final SessionRegistry registry = new SessionRegistry(this.properties, this.clock, Clock.systemUTC());
 
 	@Test
 	void shouldRemoveASessionExactlyOnce() {
 		TrackedSession session = Sessions.tracked(Sessions.connection("a"), this.clock, this.properties);
 		this.registry.add(session);
 
-		assertThat(this.registry.remove("a")).contains(session);
-		assertThat(this.registry.remove("a")).isEmpty();
+		assertThat(this.registry.remove("a", CloseCodes.HEARTBEAT_TIMEOUT)).contains(session);
+		assertThat(this.registry.remove("a", CloseCodes.HEARTBEAT_TIMEOUT)).isEmpty();
 		assertThat(this.registry.size()).isZero();
 	}
 
@@ -35,7 +37,7 @@ class SessionRegistryTests {
 		}
 		assertThat(this.registry.add(Sessions.tracked(Sessions.connection("d"), this.clock, this.properties))).isFalse();
 
-		this.registry.remove("b");
+		this.registry.remove("b", CloseCodes.HEARTBEAT_TIMEOUT);
 		assertThat(this.registry.add(Sessions.tracked(Sessions.connection("d"), this.clock, this.properties))).isTrue();
 		assertThat(this.registry.size()).isEqualTo(3);
 	}
@@ -65,6 +67,36 @@ class SessionRegistryTests {
 
 		assertThat(admitted.get()).isEqualTo(3);
 		assertThat(this.registry.size()).isEqualTo(3);
+	}
+
+	@Test
+	void shouldKeepAClosedSessionInTheViewWithItsCodeUntilItAgesOut() {
+		this.registry.add(Sessions.tracked(Sessions.connection("reaped"), this.clock, this.properties));
+		this.registry.remove("reaped", CloseCodes.HEARTBEAT_TIMEOUT);
+		this.registry.remove("reaped", org.springframework.web.socket.CloseStatus.NORMAL);
+
+		SessionsView view = this.registry.view();
+		assertThat(view.open()).isEmpty();
+		assertThat(view.recentlyClosed()).singleElement().satisfies((closed) -> {
+			assertThat(closed.session().id()).isEqualTo("reaped");
+			assertThat(closed.closeCode()).as("the first reason wins").isEqualTo(4000);
+			assertThat(closed.closeReason()).isEqualTo("heartbeat timeout");
+		});
+
+		this.clock.advance(this.properties.view().keepClosed().plusMillis(1));
+		assertThat(this.registry.view().recentlyClosed()).isEmpty();
+	}
+
+	@Test
+	void shouldKeepOnlyTheNewestClosedSessions() {
+		for (int i = 0; i < this.properties.view().maxClosed() + 10; i++) {
+			this.registry.add(Sessions.tracked(Sessions.connection("s" + i), this.clock, this.properties));
+			this.registry.remove("s" + i, CloseCodes.HEARTBEAT_TIMEOUT);
+		}
+
+		List<ClosedSession> closed = this.registry.view().recentlyClosed();
+		assertThat(closed).hasSize(this.properties.view().maxClosed());
+		assertThat(closed.get(0).session().id()).as("newest first").isEqualTo("s" + (this.properties.view().maxClosed() + 9));
 	}
 
 	@Test

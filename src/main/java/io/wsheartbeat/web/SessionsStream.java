@@ -1,0 +1,100 @@
+package io.wsheartbeat.web;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.http.MediaType;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import io.wsheartbeat.heartbeat.HeartbeatProperties;
+import io.wsheartbeat.heartbeat.SessionRegistry;
+
+/**
+ * Pushes the sessions view to its watchers as server-sent events. One snapshot of the registry
+ * per {@code heartbeat.view.refresh} serves every watcher, and nothing is read while no one
+ * watches. It runs on its own thread: a watcher on a slow link may hold a write for a while,
+ * and that must never delay the reaper on the scheduler.
+ */
+@Component
+class SessionsStream implements DisposableBean {
+
+	// Each watcher is an open HTTP response; a bound keeps a crowd of tabs from pinning threads.
+	static final int MAX_WATCHERS = 64;
+
+	private static final long WATCH_TIMEOUT = Duration.ofMinutes(30).toMillis();
+
+	private final List<SseEmitter> watchers = new CopyOnWriteArrayList<>();
+
+	private final SessionRegistry registry;
+
+	private final JsonMapper jsonMapper;
+
+	private final ScheduledExecutorService pusher = Executors
+		.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("sessions-view-"));
+
+	SessionsStream(SessionRegistry registry, JsonMapper jsonMapper, HeartbeatProperties properties) {
+		this.registry = registry;
+		this.jsonMapper = jsonMapper;
+		long period = properties.view().refresh().toMillis();
+		this.pusher.scheduleWithFixedDelay(this::push, period, period, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * A new watcher, sent the current view at once.
+	 * @return {@code null} if {@link #MAX_WATCHERS} watch already
+	 */
+	SseEmitter watch() {
+		if (this.watchers.size() >= MAX_WATCHERS) {
+			return null;
+		}
+		SseEmitter emitter = new SseEmitter(WATCH_TIMEOUT);
+		emitter.onCompletion(() -> this.watchers.remove(emitter));
+		emitter.onTimeout(() -> this.watchers.remove(emitter));
+		emitter.onError((ex) -> this.watchers.remove(emitter));
+		this.watchers.add(emitter);
+		this.pusher.execute(() -> send(emitter, currentView()));
+		return emitter;
+	}
+
+	private void push() {
+		if (this.watchers.isEmpty()) {
+			return;
+		}
+		String view = currentView();
+		for (SseEmitter watcher : this.watchers) {
+			send(watcher, view);
+		}
+	}
+
+	private String currentView() {
+		return this.jsonMapper.writeValueAsString(this.registry.view());
+	}
+
+	private void send(SseEmitter watcher, String view) {
+		try {
+			watcher.send(SseEmitter.event().name("sessions").data(view, MediaType.APPLICATION_JSON));
+		}
+		catch (IOException | IllegalStateException ex) {
+			// The watcher went away (a closed tab): part of normal workflow.
+			this.watchers.remove(watcher);
+			watcher.completeWithError(ex);
+		}
+	}
+
+	@Override
+	public void destroy() {
+		this.pusher.shutdownNow();
+		this.watchers.forEach(SseEmitter::complete);
+	}
+
+}

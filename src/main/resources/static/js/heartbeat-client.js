@@ -1,0 +1,459 @@
+import { Backoff } from './backoff.js';
+
+/**
+ * The heartbeat client: one WebSocket, a heartbeat that expects an ack, and reconnects with
+ * backoff. It knows nothing of the page; it reports what happens as events, and the page decides
+ * what to show.
+ *
+ * Events (all CustomEvent, facts in `detail`):
+ *   statechange        {state, previous, attempt, delay, reconnectAt}
+ *   connecting         {url, attempt}
+ *   open               {}
+ *   welcome            {sessionId, timings}
+ *   heartbeat          {timestamp, interval, rtt}
+ *   ack                {rtt, serverTime}
+ *   intervalchange     {from, to, rtt, slowRtt, slow}
+ *   acktimeout         {timeout}
+ *   timerlate          {timer, lateBy}      a deadline passed while its timer had not fired (throttled tab)
+ *   close              {code, reason, wasClean, byClient}
+ *   reconnectscheduled {delay, attempt, cap}
+ *   noreconnect        {code}               closed for a policy violation: wait for connect()
+ *   disconnect         {code}               the user asked to disconnect
+ *   messagesent        {text}
+ *   echo               {text, serverTime}
+ *   servererror        {code, message}
+ *   socketerror        {}
+ *   unreadable         {}                   a frame that is not a JSON object with a known type
+ */
+
+export const State = Object.freeze({
+  DISCONNECTED: 'disconnected',
+  CONNECTING: 'connecting',
+  OPEN: 'open',
+  RECONNECTING: 'reconnecting',
+});
+
+export const CloseCode = Object.freeze({
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  UNSUPPORTED_DATA: 1003,
+  ABNORMAL: 1006,
+  POLICY_VIOLATION: 1008,
+  TOO_BIG: 1009,
+  TRY_AGAIN_LATER: 1013,
+  HEARTBEAT_TIMEOUT: 4000,
+  ACK_TIMEOUT: 4001,
+});
+
+const TIMING_KEYS = ['interval', 'ackTimeout', 'serverTimeout', 'slowRtt', 'slowInterval', 'maxInterval'];
+
+/** The WebSocket URL of this page's own server: ws: or wss: as the page, same host and port. */
+export function socketUrl(location, path = '/ws') {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}${path}`;
+}
+
+export class HeartbeatClient extends EventTarget {
+  #url;
+  #timings;
+  #backoff;
+  #WebSocket;
+  #setTimeout;
+  #clearTimeout;
+  #now;
+
+  #state = State.DISCONNECTED;
+  #socket = null;
+  // Set by disconnect(), cleared by connect(); checked where a close is handled and again inside
+  // the reconnect callback, so a reconnect queued before the click cannot run after it.
+  #manualDisconnect = false;
+  #sessionId = null;
+  #interval;
+  #lastRtt = null;
+  #ackedOnThisSocket = false;
+  #attempt = 0;
+
+  // One field per timer, each with the wall-clock time it is due. A timer in a hidden tab can
+  // fire minutes late; every event compares the clock with these deadlines, so a late timer is
+  // acted on at the next event rather than whenever the browser gets round to it.
+  #heartbeatTimer = null;
+  #heartbeatDue = 0;
+  #ackTimer = null;
+  #ackDeadline = 0;
+  #pendingTimestamp = null;
+  #reconnectTimer = null;
+  #reconnectAt = 0;
+
+  /**
+   * @param {string} url the WebSocket URL, see socketUrl()
+   * @param {object} options
+   * @param {object} options.timings interval, ackTimeout, serverTimeout, slowRtt, slowInterval, maxInterval (ms)
+   * @param {object} options.reconnect initialDelay, maxDelay (ms), multiplier
+   * @param {Function} [options.WebSocket] [options.setTimeout] [options.clearTimeout] [options.now] [options.random]
+   *   replaced in tests
+   */
+  constructor(url, {
+    timings,
+    reconnect,
+    WebSocket = globalThis.WebSocket,
+    setTimeout = (callback, delay) => globalThis.setTimeout(callback, delay),
+    clearTimeout = (id) => globalThis.clearTimeout(id),
+    now = () => Date.now(),
+    random = Math.random,
+  }) {
+    super();
+    this.#url = url;
+    this.#timings = { ...timings };
+    this.#interval = this.#timings.interval;
+    this.#backoff = new Backoff({ ...reconnect, random });
+    this.#WebSocket = WebSocket;
+    this.#setTimeout = setTimeout;
+    this.#clearTimeout = clearTimeout;
+    this.#now = now;
+  }
+
+  get state() { return this.#state; }
+  get url() { return this.#url; }
+  get sessionId() { return this.#sessionId; }
+  get interval() { return this.#interval; }
+  get lastRtt() { return this.#lastRtt; }
+  get attempt() { return this.#attempt; }
+  get reconnectAt() { return this.#reconnectTimer === null ? null : this.#reconnectAt; }
+  get timings() { return { ...this.#timings }; }
+
+  /** Open a connection now; from reconnecting this skips the rest of the backoff delay. */
+  connect() {
+    if (this.#state === State.CONNECTING || this.#state === State.OPEN) {
+      return;
+    }
+    this.#manualDisconnect = false;
+    this.#clearTimers();
+    this.#open();
+  }
+
+  /** Close with 1000, stop every timer, and stay disconnected until connect(). */
+  disconnect() {
+    if (this.#state === State.DISCONNECTED) {
+      return;
+    }
+    this.#manualDisconnect = true;
+    this.#clearTimers();
+    this.#retireSocket()?.close(CloseCode.NORMAL, 'disconnect');
+    this.#emit('disconnect', { code: CloseCode.NORMAL });
+    this.#setState(State.DISCONNECTED);
+  }
+
+  /** Send an ordinary message; the server echoes it. Returns false when not open. */
+  send(text) {
+    if (this.#state !== State.OPEN) {
+      return false;
+    }
+    this.#socket.send(JSON.stringify({ type: 'message', text }));
+    this.#emit('messagesent', { text });
+    return true;
+  }
+
+  /** The browser is online again: skip the backoff, or check an open connection at once. */
+  networkOnline() {
+    if (this.#state === State.RECONNECTING) {
+      this.#clearTimers();
+      this.#open();
+    } else if (this.#state === State.OPEN) {
+      this.#beatNow();
+    }
+  }
+
+  /** The page is visible again: act on deadlines that passed while hidden, and beat at once. */
+  pageVisible() {
+    if (this.#state === State.OPEN) {
+      this.#beatNow();
+    } else {
+      this.#checkDeadlines();
+    }
+  }
+
+  #beatNow() {
+    if (this.#checkDeadlines() || this.#state !== State.OPEN) {
+      return;
+    }
+    // An outstanding heartbeat already tests the connection; its ack timer is running.
+    if (this.#pendingTimestamp === null) {
+      this.#sendHeartbeat();
+    }
+  }
+
+  #open() {
+    this.#sessionId = null;
+    this.#ackedOnThisSocket = false;
+    this.#interval = this.#timings.interval;
+    this.#emit('connecting', { url: this.#url, attempt: this.#attempt });
+    let socket;
+    try {
+      socket = new this.#WebSocket(this.#url);
+    } catch (error) {
+      this.#emit('socketerror', { message: String(error) });
+      this.#scheduleReconnect();
+      return;
+    }
+    socket.onopen = () => this.#onOpen(socket);
+    socket.onmessage = (event) => this.#onMessage(socket, event);
+    socket.onclose = (event) => this.#onClose(socket, event);
+    socket.onerror = () => this.#onError(socket);
+    this.#socket = socket;
+    this.#setState(State.CONNECTING);
+  }
+
+  #onOpen(socket) {
+    if (socket !== this.#socket) {
+      return;
+    }
+    this.#setState(State.OPEN);
+    this.#emit('open', {});
+    this.#sendHeartbeat();
+  }
+
+  #onMessage(socket, event) {
+    if (socket !== this.#socket || this.#checkDeadlines()) {
+      return;
+    }
+    let message;
+    try {
+      message = JSON.parse(event.data);
+    } catch {
+      message = null;
+    }
+    if (message === null || typeof message !== 'object') {
+      this.#emit('unreadable', {});
+      return;
+    }
+    switch (message.type) {
+      case 'welcome':
+        this.#onWelcome(message);
+        break;
+      case 'heartbeat_ack':
+        this.#onAck(message);
+        break;
+      case 'echo':
+        this.#emit('echo', { text: String(message.text), serverTime: message.serverTime });
+        break;
+      case 'error':
+        this.#emit('servererror', { code: String(message.code), message: String(message.message) });
+        break;
+      default:
+        this.#emit('unreadable', {});
+    }
+  }
+
+  #onWelcome(message) {
+    const wasSlow = this.#interval !== this.#timings.interval;
+    for (const key of TIMING_KEYS) {
+      if (Number.isFinite(message[key]) && message[key] > 0) {
+        this.#timings[key] = message[key];
+      }
+    }
+    this.#interval = wasSlow ? this.#timings.slowInterval : this.#timings.interval;
+    this.#sessionId = typeof message.sessionId === 'string' ? message.sessionId : null;
+    this.#emit('welcome', { sessionId: this.#sessionId, timings: this.timings });
+  }
+
+  #sendHeartbeat() {
+    this.#clearHeartbeatTimer();
+    if (this.#state !== State.OPEN || this.#pendingTimestamp !== null) {
+      return;
+    }
+    const timestamp = this.#now();
+    const heartbeat = { type: 'heartbeat', timestamp, interval: this.#interval };
+    if (this.#lastRtt !== null) {
+      heartbeat.rtt = this.#lastRtt;
+    }
+    this.#socket.send(JSON.stringify(heartbeat));
+    this.#pendingTimestamp = timestamp;
+    const timeout = this.#timings.ackTimeout;
+    this.#ackDeadline = timestamp + timeout;
+    this.#ackTimer = this.#setTimeout(() => {
+      this.#ackTimer = null;
+      this.#onAckTimeout();
+    }, timeout);
+    this.#emit('heartbeat', { timestamp, interval: this.#interval, rtt: heartbeat.rtt ?? null });
+  }
+
+  #onAck(message) {
+    if (this.#pendingTimestamp === null || message.timestamp !== this.#pendingTimestamp) {
+      return; // an ack for a heartbeat we gave up on
+    }
+    const sentAt = this.#pendingTimestamp;
+    this.#clearAckTimer();
+    const now = this.#now();
+    const rtt = Math.max(0, now - sentAt);
+    this.#lastRtt = rtt;
+    if (!this.#ackedOnThisSocket) {
+      // Only an ack proves the new connection works; an open that is closed at once must not
+      // start the next outage back at the shortest delay.
+      this.#ackedOnThisSocket = true;
+      this.#backoff.reset();
+      this.#attempt = 0;
+    }
+    this.#emit('ack', { rtt, serverTime: message.serverTime });
+    this.#adaptInterval(rtt);
+    // Scheduled from here, a network callback, not by setInterval: Chrome's intensive throttling
+    // of hidden tabs applies to chains of timers, and this chain is restarted by every ack.
+    const delay = Math.max(0, sentAt + this.#interval - now);
+    this.#heartbeatDue = now + delay;
+    this.#heartbeatTimer = this.#setTimeout(() => {
+      this.#heartbeatTimer = null;
+      this.#sendHeartbeat();
+    }, delay);
+  }
+
+  #adaptInterval(rtt) {
+    const { slowRtt, slowInterval, interval } = this.#timings;
+    const slow = rtt > slowRtt;
+    const next = slow ? slowInterval : interval;
+    if (next !== this.#interval) {
+      const from = this.#interval;
+      this.#interval = next; // declared to the server in the next heartbeat
+      this.#emit('intervalchange', { from, to: next, rtt, slowRtt, slow });
+    }
+  }
+
+  #onAckTimeout() {
+    this.#emit('acktimeout', { timeout: this.#timings.ackTimeout });
+    this.#clearTimers();
+    this.#retireSocket()?.close(CloseCode.ACK_TIMEOUT, 'ack timeout');
+    this.#emit('close', { code: CloseCode.ACK_TIMEOUT, reason: 'ack timeout', wasClean: false, byClient: true });
+    this.#scheduleReconnect();
+  }
+
+  #onClose(socket, event) {
+    if (socket !== this.#socket) {
+      return;
+    }
+    this.#clearTimers();
+    this.#retireSocket();
+    this.#emit('close', { code: event.code, reason: event.reason, wasClean: event.wasClean, byClient: false });
+    if (event.code === CloseCode.POLICY_VIOLATION) {
+      // The server says this client misbehaved; coming straight back would only repeat it.
+      this.#emit('noreconnect', { code: event.code });
+      this.#setState(State.DISCONNECTED);
+      return;
+    }
+    this.#scheduleReconnect();
+  }
+
+  #onError(socket) {
+    if (socket === this.#socket) {
+      this.#emit('socketerror', {}); // the close event that follows carries the code
+    }
+  }
+
+  #scheduleReconnect() {
+    if (this.#manualDisconnect) {
+      this.#setState(State.DISCONNECTED);
+      return;
+    }
+    if (this.#reconnectTimer !== null) {
+      return; // never a second pending reconnect
+    }
+    const cap = this.#backoff.nextCap;
+    const delay = this.#backoff.duration();
+    this.#attempt = this.#backoff.attempts;
+    this.#reconnectAt = this.#now() + delay;
+    this.#reconnectTimer = this.#setTimeout(() => {
+      this.#reconnectTimer = null;
+      this.#reconnectNow();
+    }, delay);
+    this.#emit('reconnectscheduled', { delay, attempt: this.#attempt, cap });
+    this.#setState(State.RECONNECTING);
+  }
+
+  #reconnectNow() {
+    this.#clearReconnectTimer();
+    if (this.#manualDisconnect || this.#state !== State.RECONNECTING) {
+      return;
+    }
+    this.#open();
+  }
+
+  /**
+   * Acts on every deadline that has passed although its timer has not fired. Returns true when
+   * that gave up the current connection, so the caller stops handling the event.
+   */
+  #checkDeadlines() {
+    const now = this.#now();
+    if (this.#ackTimer !== null && now >= this.#ackDeadline) {
+      this.#emit('timerlate', { timer: 'ack', lateBy: now - this.#ackDeadline });
+      this.#onAckTimeout();
+      return true;
+    }
+    if (this.#heartbeatTimer !== null && now >= this.#heartbeatDue) {
+      this.#emit('timerlate', { timer: 'heartbeat', lateBy: now - this.#heartbeatDue });
+      this.#sendHeartbeat();
+    }
+    if (this.#reconnectTimer !== null && now >= this.#reconnectAt) {
+      this.#emit('timerlate', { timer: 'reconnect', lateBy: now - this.#reconnectAt });
+      this.#reconnectNow();
+      return true;
+    }
+    return false;
+  }
+
+  /** Detaches the current socket's handlers, so nothing it does later reaches this client. */
+  #retireSocket() {
+    const socket = this.#socket;
+    if (socket !== null) {
+      socket.onopen = null;
+      socket.onmessage = null;
+      socket.onclose = null;
+      socket.onerror = null;
+      this.#socket = null;
+    }
+    return socket;
+  }
+
+  /** Called on every way out of open (and out of reconnecting): no timer outlives its purpose. */
+  #clearTimers() {
+    this.#clearHeartbeatTimer();
+    this.#clearAckTimer();
+    this.#clearReconnectTimer();
+  }
+
+  #clearHeartbeatTimer() {
+    if (this.#heartbeatTimer !== null) {
+      this.#clearTimeout(this.#heartbeatTimer);
+      this.#heartbeatTimer = null;
+    }
+  }
+
+  #clearAckTimer() {
+    if (this.#ackTimer !== null) {
+      this.#clearTimeout(this.#ackTimer);
+      this.#ackTimer = null;
+    }
+    this.#pendingTimestamp = null;
+  }
+
+  #clearReconnectTimer() {
+    if (this.#reconnectTimer !== null) {
+      this.#clearTimeout(this.#reconnectTimer);
+      this.#reconnectTimer = null;
+    }
+  }
+
+  #setState(next) {
+    const previous = this.#state;
+    if (next === previous) {
+      return;
+    }
+    this.#state = next;
+    this.#emit('statechange', {
+      state: next,
+      previous,
+      attempt: this.#attempt,
+      reconnectAt: this.reconnectAt,
+    });
+  }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}

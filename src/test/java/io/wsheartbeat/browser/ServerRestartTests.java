@@ -1,0 +1,104 @@
+package io.wsheartbeat.browser;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+
+import io.wsheartbeat.HeartbeatApplication;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.WebElement;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The server goes away and comes back on the same port: the page sees 1001, keeps trying with
+ * growing, jittered delays inside their caps, and is open and beating again once the server is
+ * back, all without a click.
+ */
+class ServerRestartTests {
+
+	static final Duration WAIT = Duration.ofSeconds(15);
+
+	static final long INITIAL_DELAY = 100;
+
+	static final long MAX_DELAY = 800;
+
+	private Browser browser;
+
+	private ConfigurableApplicationContext server;
+
+	private int port;
+
+	@BeforeEach
+	void start() {
+		Browser.assumeInstalled();
+		this.port = freePort();
+		this.server = startServer(this.port);
+		this.browser = Browser.start();
+	}
+
+	@AfterEach
+	void stop() {
+		if (this.browser != null) {
+			this.browser.close();
+		}
+		if (this.server != null) {
+			this.server.close();
+		}
+	}
+
+	@Test
+	void shouldReconnectWithGrowingJitteredDelaysAfterAServerRestart() {
+		this.browser.open("http://localhost:" + this.port + "/?lang=en");
+		await().atMost(WAIT).until(() -> !this.browser.entries("ack").isEmpty());
+
+		this.server.close();
+		this.server = null;
+
+		await().atMost(WAIT).until(() -> !this.browser.entries("close").isEmpty());
+		WebElement goingAway = this.browser.entries("close").get(0);
+		assertThat(goingAway.getDomAttribute("data-code")).isEqualTo("1001");
+		await().atMost(WAIT).until(() -> this.browser.entries("reconnect-scheduled").size() >= 5);
+
+		List<WebElement> scheduled = this.browser.entries("reconnect-scheduled");
+		for (int i = 0; i < scheduled.size(); i++) {
+			int attempt = i + 1;
+			long cap = Math.min(MAX_DELAY, INITIAL_DELAY << i);
+			WebElement entry = scheduled.get(i);
+			assertThat(entry.getDomAttribute("data-attempt")).isEqualTo(String.valueOf(attempt));
+			assertThat(Long.parseLong(entry.getDomAttribute("data-cap"))).isEqualTo(cap);
+			assertThat(Long.parseLong(entry.getDomAttribute("data-delay"))).isBetween(0L, cap - 1);
+		}
+		assertThat(this.browser.state()).isIn("reconnecting", "connecting");
+
+		this.server = startServer(this.port);
+
+		await().atMost(WAIT).until(() -> this.browser.entries("open").size() == 2
+				&& this.browser.entries("ack").size() >= 2 && "open".equals(this.browser.state()));
+	}
+
+	private static ConfigurableApplicationContext startServer(int port) {
+		return new SpringApplicationBuilder(HeartbeatApplication.class).profiles("browser")
+			.properties("server.port=" + port, "spring.main.banner-mode=off")
+			.run();
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

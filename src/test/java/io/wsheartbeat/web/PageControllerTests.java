@@ -1,0 +1,84 @@
+package io.wsheartbeat.web;
+
+import jakarta.servlet.http.Cookie;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.cookie;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * The page as HTML: the server's timings rendered as data attributes (no inline script), and the
+ * language chosen from Accept-Language or {@code ?lang=}, never one the page has no text for.
+ */
+// A real server (RANDOM_PORT): the /ws endpoint's container needs one, even for MockMvc requests.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { "heartbeat.interval=7s", "heartbeat.ack-timeout=3s",
+		"heartbeat.reconnect.initial-delay=250ms", "heartbeat.reconnect.max-delay=9s" })
+@AutoConfigureMockMvc
+class PageControllerTests {
+
+	@Autowired
+	MockMvc mvc;
+
+	@Test
+	void shouldRenderTheServerTimingsAsDataAttributes() throws Exception {
+		this.mvc.perform(get("/"))
+			.andExpect(status().isOk())
+			.andExpect(content().string(containsString("data-interval=\"7000\"")))
+			.andExpect(content().string(containsString("data-ack-timeout=\"3000\"")))
+			.andExpect(content().string(containsString("data-reconnect-initial-delay=\"250\"")))
+			.andExpect(content().string(containsString("data-reconnect-max-delay=\"9000\"")))
+			.andExpect(content().string(containsString("<script type=\"module\" src=\"/js/page.js\"></script>")))
+			.andExpect(content().string(not(containsString("ws://localhost"))));
+	}
+
+	@Test
+	void shouldRenderNoInlineScript() throws Exception {
+		String html = this.mvc.perform(get("/")).andReturn().getResponse().getContentAsString();
+		assertThat(html.split("<script")).as("exactly one script element, the module").hasSize(2);
+		assertThat(html).doesNotContain("onclick").doesNotContain("onload");
+	}
+
+	@Test
+	void shouldAnswerInEnglishWithoutAcceptLanguage() throws Exception {
+		this.mvc.perform(get("/"))
+			.andExpect(content().string(containsString("<html lang=\"en\">")))
+			.andExpect(content().string(containsString(">Connect</button>")));
+	}
+
+	@Test
+	void shouldAnswerInChineseForAChineseBrowser() throws Exception {
+		this.mvc.perform(get("/").header("Accept-Language", "zh-TW,zh;q=0.9,en;q=0.5"))
+			.andExpect(content().string(containsString("<html lang=\"zh-CN\">")))
+			.andExpect(content().string(containsString(">连接</button>")))
+			.andExpect(content().string(containsString("发送心跳")));
+	}
+
+	@Test
+	void shouldSwitchWithTheLangParameterAndRememberIt() throws Exception {
+		this.mvc.perform(get("/").param("lang", "zh-CN").header("Accept-Language", "en"))
+			.andExpect(content().string(containsString("<html lang=\"zh-CN\">")))
+			.andExpect(cookie().value("heartbeat-lang", "zh-CN"));
+		this.mvc.perform(get("/").cookie(new Cookie("heartbeat-lang", "zh-CN")))
+			.andExpect(content().string(containsString("<html lang=\"zh-CN\">")));
+	}
+
+	@Test
+	void shouldFallBackToEnglishForALanguageWithoutMessages() throws Exception {
+		this.mvc.perform(get("/").param("lang", "fr").header("Accept-Language", "zh-CN"))
+			.andExpect(content().string(containsString("<html lang=\"en\">")))
+			.andExpect(content().string(containsString(">Connect</button>")));
+		this.mvc.perform(get("/").header("Accept-Language", "de-DE"))
+			.andExpect(content().string(containsString("<html lang=\"en\">")));
+	}
+
+}
