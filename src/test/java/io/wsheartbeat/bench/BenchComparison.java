@@ -25,7 +25,7 @@ import io.wsheartbeat.bench.ServerUnderTest.Kind;
  *
  * <p>Arguments: {@code --jar=}, {@code --reference=} (server.js with its node_modules),
  * {@code --out=}, {@code --rounds=3}, {@code --scale=full|quick}, {@code --only=name,name},
- * {@code --our-jvm-options="..."}, {@code --warmup-seconds=10}.
+ * {@code --our-jvm-options="..."}, {@code --our-extra-arguments="..."}, {@code --warmup-seconds=10}.
  */
 public final class BenchComparison {
 
@@ -179,7 +179,7 @@ public final class BenchComparison {
 			.filter((option) -> !option.isBlank())
 			.toList();
 		try (ServerUnderTest server = ServerUnderTest.start(kind, Path.of(this.arguments.get("jar")),
-				Path.of(this.arguments.get("reference")), jvmOptions, OUR_ARGUMENTS, logs.resolve(tag + ".log"))) {
+				Path.of(this.arguments.get("reference")), jvmOptions, ourArguments(), logs.resolve(tag + ".log"))) {
 			warmUp(server, logs);
 			server.collectGarbage();
 			long rssBefore = server.rssKib();
@@ -193,7 +193,8 @@ public final class BenchComparison {
 			long acksInWindow = 0;
 			long rssHeld = rssBefore;
 			double reaperPass = -1;
-			Duration rampTime = Duration.ofSeconds(scenario.connections() / scenario.openRate() + 30);
+			// The generator gives a handshake 30 s; wait longer than that past the last opening.
+			Duration rampTime = Duration.ofSeconds(scenario.connections() / scenario.openRate() + 90);
 			Duration windowTime = Duration
 				.ofSeconds(scenario.durationSeconds() + scenario.silentWaitSeconds() + 30);
 			try (WorkerPool pool = WorkerPool.start(scenario.load(server.port), scenario.connections(),
@@ -228,6 +229,15 @@ public final class BenchComparison {
 			return new Run(round, scenario, kind, result, rssBefore, rssHeld, cpuHeld - cpuGo, cpuHeld - cpuStart,
 					generatorCpuHeld - generatorCpuGo, acksInWindow, reaperPass, error);
 		}
+	}
+
+	/** {@link #OUR_ARGUMENTS} and whatever {@code --our-extra-arguments} adds, space-separated. */
+	private List<String> ourArguments() {
+		List<String> all = new ArrayList<>(OUR_ARGUMENTS);
+		Arrays.stream(this.arguments.getOrDefault("our-extra-arguments", "").split(" "))
+			.filter((argument) -> !argument.isBlank())
+			.forEach(all::add);
+		return all;
 	}
 
 	/**
@@ -267,14 +277,14 @@ public final class BenchComparison {
 
 	private void write(Instant started, String scale, int rounds) throws IOException {
 		StringBuilder json = new StringBuilder("{\n  \"started\": \"" + started + "\",\n  \"scale\": \"" + scale
-				+ "\",\n  \"loadAtStart\": \"" + this.loadAtStart + "\",\n  \"rounds\": " + rounds + ",\n  \"ourArguments\": \"" + String.join(" ", OUR_ARGUMENTS)
+				+ "\",\n  \"loadAtStart\": \"" + this.loadAtStart + "\",\n  \"rounds\": " + rounds + ",\n  \"ourArguments\": \"" + String.join(" ", ourArguments())
 				+ "\",\n  \"ourJvmOptions\": \"" + this.arguments.getOrDefault("our-jvm-options", OUR_JVM_OPTIONS) + "\",\n  \"runs\": [\n");
 		for (int i = 0; i < this.runs.size(); i++) {
 			json.append("    ").append(this.runs.get(i).toJson()).append((i + 1 < this.runs.size()) ? ",\n" : "\n");
 		}
 		json.append("  ]\n}\n");
 		Files.writeString(this.out.resolve("results.json"), json);
-		String conditions = "Started " + started + "; our server: `" + String.join(" ", OUR_ARGUMENTS) + "`, JVM `"
+		String conditions = "Started " + started + "; our server: `" + String.join(" ", ourArguments()) + "`, JVM `"
 				+ this.arguments.getOrDefault("our-jvm-options", OUR_JVM_OPTIONS) + "`; /proc/loadavg at start `"
 				+ this.loadAtStart + "`, at this write `" + Files.readString(Path.of("/proc/loadavg")).trim() + "`.\n\n";
 		Files.writeString(this.out.resolve("results.md"), conditions + BenchTable.markdown(this.runs, scale));
