@@ -40,6 +40,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxMessagesPerSecond inbound messages one session may send per second (more: close 1008)
  * @param sendTimeLimit how long one send to a client may block before the session is given up
  * @param sendBufferLimit how much outbound data may queue for one client while a send is blocked
+ * @param connectionBufferSize the size of each of the read and write buffers Tomcat keeps per
+ * connection; its default, 8KB, is Tomcat's own, and heartbeat frames need far less
  * @param view the live sessions view: how often it refreshes, how long closed sessions stay in it
  * @param demo the demo's fault controls
  */
@@ -62,6 +64,7 @@ public record HeartbeatProperties(
 		@DefaultValue("50") @Min(1) int maxMessagesPerSecond,
 		@DefaultValue("5s") @NotNull Duration sendTimeLimit,
 		@DefaultValue("64KB") @NotNull DataSize sendBufferLimit,
+		@DefaultValue("8KB") @NotNull DataSize connectionBufferSize,
 		@DefaultValue @Valid @NotNull View view,
 		@DefaultValue @Valid @NotNull Demo demo) {
 
@@ -139,6 +142,11 @@ public record HeartbeatProperties(
 	@AssertTrue(message = "heartbeat.ack-timeout must be below heartbeat.slow-interval")
 	boolean isAckTimeoutBelowSlowInterval() {
 		return !allSet() || ackTimeout.compareTo(slowInterval) < 0;
+	}
+
+	@AssertTrue(message = "heartbeat.connection-buffer-size must be at least 256B")
+	boolean isConnectionBufferSizeUsable() {
+		return connectionBufferSize == null || connectionBufferSize.toBytes() >= 256;
 	}
 
 	// Duration.isPositive() arrived in Java 18.
