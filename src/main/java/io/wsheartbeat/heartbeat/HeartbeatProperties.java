@@ -94,7 +94,7 @@ public record HeartbeatProperties(
 	 */
 	public record Demo(
 			@DefaultValue("false") boolean faultsEnabled,
-			@DefaultValue("1000") @Min(1) @Max(5000) int stormMaxClients,
+			@DefaultValue("500") @Min(1) @Max(5000) int stormMaxClients,
 			@DefaultValue("30s") @NotNull Duration maxAckDelay) {
 	}
 
@@ -137,6 +137,12 @@ public record HeartbeatProperties(
 	@AssertTrue(message = "heartbeat.interval and heartbeat.slow-interval must not be above heartbeat.max-interval, or the server reaps clients that beat on time")
 	boolean isEveryIntervalWithinMaxInterval() {
 		return !allSet() || (interval.compareTo(maxInterval) <= 0 && slowInterval.compareTo(maxInterval) <= 0);
+	}
+
+	@AssertTrue(message = "heartbeat.demo.storm-max-clients must be below heartbeat.max-sessions-per-address and heartbeat.max-sessions while heartbeat.demo.faults-enabled: the storm's clients all come from the server's own address")
+	boolean isStormWithinTheSessionLimits() {
+		return demo == null || !demo.faultsEnabled()
+				|| (demo.stormMaxClients() < maxSessionsPerAddress && demo.stormMaxClients() < maxSessions);
 	}
 
 	@AssertTrue(message = "heartbeat.ack-timeout must be below heartbeat.slow-interval")

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * close code, and nobody else notices.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "heartbeat.max-messages-per-second=50", "heartbeat.max-sessions-per-address=3" })
+		properties = { "heartbeat.max-messages-per-second=50", "heartbeat.max-sessions-per-address=3",
+				"heartbeat.demo.faults-enabled=false" })
 class AbuseIntegrationTests {
 
 	// Every client here connects from its own loopback address, so the per-address limit of 3
