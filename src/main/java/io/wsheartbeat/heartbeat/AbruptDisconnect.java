@@ -24,11 +24,6 @@ final class AbruptDisconnect {
 	private AbruptDisconnect() {
 	}
 
-	/** Whether this server's container allows an abrupt disconnect. */
-	static boolean isSupported() {
-		return REMOTE_ENDPOINT != null;
-	}
-
 	/**
 	 * Closes the connection under {@code session} with no close frame.
 	 * @return {@code false} if the session is not one Tomcat made

@@ -20,6 +20,9 @@ public final class CloseCodes {
 	/** {@code heartbeat.max-sessions} sessions are open already. */
 	public static final CloseStatus SERVER_FULL = CloseStatus.SERVICE_OVERLOAD.withReason("try again later");
 
+	/** {@code heartbeat.max-sessions-per-address} sessions are open from the client's address already. */
+	public static final CloseStatus ADDRESS_FULL = CloseStatus.SERVICE_OVERLOAD.withReason("too many sessions from your address");
+
 	/** The server is shutting down. */
 	public static final CloseStatus SHUTTING_DOWN = CloseStatus.GOING_AWAY.withReason("server shutting down");
 

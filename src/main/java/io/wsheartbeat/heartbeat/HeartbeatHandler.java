@@ -25,7 +25,6 @@ import io.wsheartbeat.heartbeat.InboundMessage.Unusable;
 import io.wsheartbeat.heartbeat.OutboundMessage.Echo;
 import io.wsheartbeat.heartbeat.OutboundMessage.ErrorReply;
 import io.wsheartbeat.heartbeat.OutboundMessage.HeartbeatAck;
-import io.wsheartbeat.heartbeat.OutboundMessage.Simulated;
 import io.wsheartbeat.heartbeat.OutboundMessage.Welcome;
 
 /**
@@ -43,8 +42,6 @@ class HeartbeatHandler extends TextWebSocketHandler {
 	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
 	private static final String TOMCAT_SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
-
-	static final String FAULTS_DISABLED = "faults-disabled";
 
 	// How a session that failed in transport shows in the view: the connection is gone without a close frame.
 	private static final CloseStatus TRANSPORT_FAILED = CloseStatus.NO_CLOSE_FRAME.withReason("transport error");
@@ -65,12 +62,15 @@ class HeartbeatHandler extends TextWebSocketHandler {
 
 	private final SessionTasks tasks;
 
+	private final FaultSimulator faults;
+
 	private volatile boolean acceptingSessions = true;
 
 	HeartbeatHandler(HeartbeatProperties properties, SessionRegistry registry, InboundDecoder decoder,
 			JsonMapper jsonMapper, MonotonicClock monotonicClock, Clock wallClock, HeartbeatMetrics metrics,
-			SessionTasks tasks) {
+			SessionTasks tasks, FaultSimulator faults) {
 		this.tasks = tasks;
+		this.faults = faults;
 		this.properties = properties;
 		this.registry = registry;
 		this.decoder = decoder;
@@ -91,10 +91,27 @@ class HeartbeatHandler extends TextWebSocketHandler {
 			tracked.close(CloseCodes.SHUTTING_DOWN);
 			return;
 		}
-		if (!this.registry.add(tracked)) {
-			logger.warn("Refused {}: {} sessions open already (heartbeat.max-sessions)", tracked,
-					this.properties.maxSessions());
-			tracked.close(CloseCodes.SERVER_FULL);
+		switch (this.registry.add(tracked)) {
+			case SERVER_FULL -> {
+				logger.warn("Refused {}: {} sessions open already (heartbeat.max-sessions)", tracked,
+						this.properties.maxSessions());
+				tracked.close(CloseCodes.SERVER_FULL);
+				return;
+			}
+			case ADDRESS_FULL -> {
+				// INFO, not WARN: a NAT or an over-eager reconnect loop can do this without malice.
+				logger.info("Refused {}: {} sessions open from {} already (heartbeat.max-sessions-per-address)",
+						tracked, this.properties.maxSessionsPerAddress(), tracked.remoteHost());
+				tracked.close(CloseCodes.ADDRESS_FULL);
+				return;
+			}
+			case ADMITTED -> {
+			}
+		}
+		// Shutdown may have begun between the check above and the add: closeAllForShutdown then
+		// iterated the registry before this session was in it. Whoever removes it closes it.
+		if (!this.acceptingSessions) {
+			this.registry.remove(tracked.id(), CloseCodes.SHUTTING_DOWN).ifPresent((late) -> late.close(CloseCodes.SHUTTING_DOWN));
 			return;
 		}
 		logger.info("Session {} opened from {}", tracked.id(), tracked.remoteAddress());
@@ -120,7 +137,10 @@ class HeartbeatHandler extends TextWebSocketHandler {
 			send(tracked, new Echo(text.text(), this.wallClock.millis()));
 		}
 		else if (message instanceof Simulate simulate) {
-			simulate(tracked, simulate);
+			OutboundMessage answer = this.faults.simulate(tracked, simulate);
+			if (answer != null) {
+				send(tracked, answer);
+			}
 		}
 		else if (message instanceof Unusable unusable) {
 			reject(tracked, unusable);
@@ -152,40 +172,6 @@ class HeartbeatHandler extends TextWebSocketHandler {
 		tracked.heartbeatAcked();
 		this.metrics.heartbeatAcked();
 		logger.debug("Acked heartbeat from {}", tracked);
-	}
-
-	/**
-	 * A demo fault on the sender's own session, confirmed with a {@code simulated} frame. Refused
-	 * unless {@code heartbeat.demo.faults-enabled}: in production no client may make the server
-	 * misbehave.
-	 */
-	private void simulate(TrackedSession tracked, Simulate simulate) {
-		HeartbeatProperties.Demo demo = this.properties.demo();
-		if (!demo.faultsEnabled()) {
-			reject(tracked, new Unusable(FAULTS_DISABLED, "simulated faults are off (heartbeat.demo.faults-enabled)"));
-			return;
-		}
-		logger.info("Simulating {} on {}", simulate.fault().wireName(), tracked);
-		switch (simulate.fault()) {
-			case DROP_ACKS -> tracked.simulateAckFault(true, Duration.ZERO);
-			case DELAY_ACKS -> {
-				if (simulate.delay().compareTo(demo.maxAckDelay()) > 0) {
-					reject(tracked, new Unusable(InboundDecoder.INVALID_FIELD,
-							"\"delay\" must not be above " + demo.maxAckDelay().toMillis() + " ms (heartbeat.demo.max-ack-delay)"));
-					return;
-				}
-				tracked.simulateAckFault(false, simulate.delay());
-			}
-			case NONE -> tracked.simulateAckFault(false, Duration.ZERO);
-			case DROP_CONNECTION -> {
-				if (!tracked.disconnectAbruptly()) {
-					reject(tracked, new Unusable(FAULTS_DISABLED, "this server cannot drop a connection abruptly"));
-				}
-				return;
-			}
-		}
-		send(tracked, new Simulated(simulate.fault().wireName(),
-				(simulate.delay() != null) ? simulate.delay().toMillis() : null));
 	}
 
 	private void reject(TrackedSession tracked, Unusable unusable) {

@@ -35,9 +35,13 @@ import org.springframework.validation.annotation.Validated;
  * @param allowedOrigins origins other than the server's own that may open {@code /ws}
  * @param maxMessageSize the largest text message a client may send (larger: close 1009)
  * @param maxSessions open sessions at most (the next client gets close 1013)
+ * @param maxSessionsPerAddress open sessions from one remote address at most (the next one from it
+ * gets close 1013); high enough for the many users one NAT or office gateway puts behind one address
  * @param maxMessagesPerSecond inbound messages one session may send per second (more: close 1008)
  * @param sendTimeLimit how long one send to a client may block before the session is given up
  * @param sendBufferLimit how much outbound data may queue for one client while a send is blocked
+ * @param connectionBufferSize the size of each of the read and write buffers Tomcat keeps per
+ * connection; its default, 8KB, is Tomcat's own, and heartbeat frames need far less
  * @param view the live sessions view: how often it refreshes, how long closed sessions stay in it
  * @param demo the demo's fault controls
  */
@@ -56,9 +60,11 @@ public record HeartbeatProperties(
 		@DefaultValue List<String> allowedOrigins,
 		@DefaultValue("8KB") @NotNull DataSize maxMessageSize,
 		@DefaultValue("10000") @Min(1) int maxSessions,
+		@DefaultValue("1000") @Min(1) int maxSessionsPerAddress,
 		@DefaultValue("50") @Min(1) int maxMessagesPerSecond,
 		@DefaultValue("5s") @NotNull Duration sendTimeLimit,
 		@DefaultValue("64KB") @NotNull DataSize sendBufferLimit,
+		@DefaultValue("8KB") @NotNull DataSize connectionBufferSize,
 		@DefaultValue @Valid @NotNull View view,
 		@DefaultValue @Valid @NotNull Demo demo) {
 
@@ -88,7 +94,7 @@ public record HeartbeatProperties(
 	 */
 	public record Demo(
 			@DefaultValue("false") boolean faultsEnabled,
-			@DefaultValue("1000") @Min(1) @Max(5000) int stormMaxClients,
+			@DefaultValue("500") @Min(1) @Max(5000) int stormMaxClients,
 			@DefaultValue("30s") @NotNull Duration maxAckDelay) {
 	}
 
@@ -133,9 +139,20 @@ public record HeartbeatProperties(
 		return !allSet() || (interval.compareTo(maxInterval) <= 0 && slowInterval.compareTo(maxInterval) <= 0);
 	}
 
+	@AssertTrue(message = "heartbeat.demo.storm-max-clients must be below heartbeat.max-sessions-per-address and heartbeat.max-sessions while heartbeat.demo.faults-enabled: the storm's clients all come from the server's own address")
+	boolean isStormWithinTheSessionLimits() {
+		return demo == null || !demo.faultsEnabled()
+				|| (demo.stormMaxClients() < maxSessionsPerAddress && demo.stormMaxClients() < maxSessions);
+	}
+
 	@AssertTrue(message = "heartbeat.ack-timeout must be below heartbeat.slow-interval")
 	boolean isAckTimeoutBelowSlowInterval() {
 		return !allSet() || ackTimeout.compareTo(slowInterval) < 0;
+	}
+
+	@AssertTrue(message = "heartbeat.connection-buffer-size must be at least 256B")
+	boolean isConnectionBufferSizeUsable() {
+		return connectionBufferSize == null || connectionBufferSize.toBytes() >= 256;
 	}
 
 	// Duration.isPositive() arrived in Java 18.

@@ -62,15 +62,24 @@ class HeartbeatWebSocketConfig implements WebSocketConfigurer {
 		return container;
 	}
 
+	/**
+	 * Tomcat keeps a read and a write buffer per connection for as long as it is open: 16KB per
+	 * idle WebSocket with its defaults, the most of what a session costs. They are sized by
+	 * {@code heartbeat.connection-buffer-size}; a smaller buffer only means more reads for large
+	 * requests, and heartbeat frames are well under 1KB.
+	 */
 	@Bean
 	static WebServerFactoryCustomizer<TomcatServletWebServerFactory> connectionsForEverySession(
 			HeartbeatProperties properties) {
 		int needed = properties.maxSessions() + CONNECTIONS_BEYOND_SESSIONS;
+		String bufferSize = String.valueOf(properties.connectionBufferSize().toBytes());
 		return (factory) -> factory.addConnectorCustomizers((connector) -> {
 			if (connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol
 					&& protocol.getMaxConnections() < needed) {
 				protocol.setMaxConnections(needed);
 			}
+			connector.setProperty("socket.appReadBufSize", bufferSize);
+			connector.setProperty("socket.appWriteBufSize", bufferSize);
 		});
 	}
 

@@ -90,7 +90,25 @@ class InboundDecoder {
 		if (text == null || !text.isString()) {
 			return new Unusable(INVALID_FIELD, "\"text\" must be a string");
 		}
+		// JSON may spell half of a surrogate pair on its own ("\uD800"); such a string has no UTF-8
+		// form, and echoing it would fail in the container's encoder and end the session with 1011.
+		if (hasUnpairedSurrogate(text.asString())) {
+			return new Unusable(INVALID_FIELD, "\"text\" must be valid Unicode: it has an unpaired surrogate");
+		}
 		return new Message(text.asString());
+	}
+
+	private static boolean hasUnpairedSurrogate(String text) {
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+				i++;
+			}
+			else if (Character.isSurrogate(c)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private InboundMessage simulate(JsonNode json) {

@@ -19,7 +19,9 @@ import org.springframework.web.socket.CloseStatus;
  * by whichever comes first: the reaper, a close, or a transport error.
  *
  * <p>The number of sessions is capped at {@code heartbeat.max-sessions} so that a crowd of clients
- * meets a clear "try again later" instead of the process running out of file descriptors.
+ * meets a clear "try again later" instead of the process running out of file descriptors, and at
+ * {@code heartbeat.max-sessions-per-address} for each remote address, so that one host (a runaway
+ * script, a reconnect loop gone wrong) cannot take every place from everyone else.
  */
 @Component
 public class SessionRegistry {
@@ -32,7 +34,13 @@ public class SessionRegistry {
 	// Newest first; bounded by heartbeat.view.max-closed and aged out after heartbeat.view.keep-closed.
 	private final Deque<ClosedSession> recentlyClosed = new ConcurrentLinkedDeque<>();
 
+	// Sessions per remote host. An address leaves the map when its last session does, so the map
+	// never outgrows the sessions themselves.
+	private final Map<String, Integer> placesByAddress = new ConcurrentHashMap<>();
+
 	private final int maxSessions;
+
+	private final int maxSessionsPerAddress;
 
 	private final HeartbeatProperties.View view;
 
@@ -40,24 +48,57 @@ public class SessionRegistry {
 
 	private final Clock wallClock;
 
+	/** Whether a session was let in, and if not, which limit kept it out. */
+	enum Admission {
+
+		ADMITTED, SERVER_FULL, ADDRESS_FULL
+
+	}
+
 	public SessionRegistry(HeartbeatProperties properties, MonotonicClock clock, Clock wallClock) {
 		this.maxSessions = properties.maxSessions();
+		this.maxSessionsPerAddress = properties.maxSessionsPerAddress();
 		this.view = properties.view();
 		this.clock = clock;
 		this.wallClock = wallClock;
 	}
 
 	/**
-	 * Adds a session unless the registry is full.
-	 * @return {@code false} if {@code heartbeat.max-sessions} sessions are open already
+	 * Adds a session unless the registry, or the session's remote address, is full.
+	 * @return {@link Admission#SERVER_FULL} if {@code heartbeat.max-sessions} sessions are open
+	 * already, {@link Admission#ADDRESS_FULL} if {@code heartbeat.max-sessions-per-address} are
+	 * open from the session's remote host
 	 */
-	boolean add(TrackedSession session) {
+	Admission add(TrackedSession session) {
+		if (!takePlaceFor(session.remoteHost())) {
+			return Admission.ADDRESS_FULL;
+		}
 		if (this.places.incrementAndGet() > this.maxSessions) {
 			this.places.decrementAndGet();
-			return false;
+			freePlaceOf(session.remoteHost());
+			return Admission.SERVER_FULL;
 		}
 		this.sessions.put(session.id(), session);
-		return true;
+		return Admission.ADMITTED;
+	}
+
+	// compute() runs atomically per key, so two connections from one host racing for its last
+	// place cannot both win.
+	private boolean takePlaceFor(String host) {
+		boolean[] taken = { false };
+		this.placesByAddress.compute(host, (key, count) -> {
+			int now = (count != null) ? count : 0;
+			if (now >= this.maxSessionsPerAddress) {
+				return count;
+			}
+			taken[0] = true;
+			return now + 1;
+		});
+		return taken[0];
+	}
+
+	private void freePlaceOf(String host) {
+		this.placesByAddress.computeIfPresent(host, (key, count) -> (count > 1) ? count - 1 : null);
 	}
 
 	/**
@@ -69,6 +110,7 @@ public class SessionRegistry {
 		TrackedSession removed = this.sessions.remove(id);
 		if (removed != null) {
 			this.places.decrementAndGet();
+			freePlaceOf(removed.remoteHost());
 			remember(removed, why);
 		}
 		return Optional.ofNullable(removed);
@@ -109,6 +151,11 @@ public class SessionRegistry {
 	/** A live view: sessions added or removed while it is iterated may or may not appear. */
 	Collection<TrackedSession> sessions() {
 		return this.sessions.values();
+	}
+
+	/** How many sessions are open from this remote host. */
+	int sessionsFrom(String host) {
+		return this.placesByAddress.getOrDefault(host, 0);
 	}
 
 	public int size() {

@@ -1,6 +1,7 @@
 package io.wsheartbeat.heartbeat;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -38,6 +39,8 @@ public final class TrackedSession {
 
 	private final String remoteAddress;
 
+	private final String remoteHost;
+
 	private final Instant connectedAt;
 
 	private final long connectedAtNanos;
@@ -70,6 +73,7 @@ public final class TrackedSession {
 	public TrackedSession(ConcurrentWebSocketSessionDecorator session, Instant connectedAt, long nowNanos, Duration silenceAllowed) {
 		this.session = session;
 		this.remoteAddress = describe(session.getRemoteAddress());
+		this.remoteHost = (session.getRemoteAddress() != null) ? session.getRemoteAddress().getHostString() : "unknown";
 		this.connectedAt = connectedAt;
 		this.connectedAtNanos = nowNanos;
 		this.lastActiveNanos = nowNanos;
@@ -83,6 +87,14 @@ public final class TrackedSession {
 
 	public String remoteAddress() {
 		return this.remoteAddress;
+	}
+
+	/**
+	 * The client's host without the port: what {@code heartbeat.max-sessions-per-address} counts.
+	 * Behind a reverse proxy this is the proxy unless the server trusts its forwarded headers.
+	 */
+	public String remoteHost() {
+		return this.remoteHost;
 	}
 
 	public Instant connectedAt() {
@@ -226,7 +238,12 @@ public final class TrackedSession {
 	}
 
 	private static String describe(InetSocketAddress address) {
-		return (address != null) ? address.getHostString() + ":" + address.getPort() : "unknown";
+		if (address == null) {
+			return "unknown";
+		}
+		String host = address.getHostString();
+		// An IPv6 address in brackets, so that its port reads as a port (RFC 3986).
+		return ((address.getAddress() instanceof Inet6Address) ? "[" + host + "]" : host) + ":" + address.getPort();
 	}
 
 	@Override

@@ -35,6 +35,7 @@ class HeartbeatPropertiesTests {
 			assertThat(properties.reconnect().multiplier()).isEqualTo(2.0);
 			assertThat(properties.allowedOrigins()).isEmpty();
 			assertThat(properties.maxMessageSize().toBytes()).isEqualTo(8192);
+			assertThat(properties.maxSessionsPerAddress()).isEqualTo(1000);
 		});
 	}
 
@@ -66,8 +67,25 @@ class HeartbeatPropertiesTests {
 	}
 
 	@Test
+	void aRestartStormLargerThanThePerAddressLimitStopsTheStartWhenFaultsAreOn() {
+		this.runner.withPropertyValues("heartbeat.demo.faults-enabled=true", "heartbeat.max-sessions-per-address=100")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("heartbeat.demo.storm-max-clients must be below heartbeat.max-sessions-per-address");
+			});
+		this.runner.withPropertyValues("heartbeat.demo.faults-enabled=false", "heartbeat.max-sessions-per-address=100")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void negativeTimingStopsTheStart() {
 		assertStartFails("heartbeat.reaper-period=-1s", "must be positive");
+	}
+
+	@Test
+	void maxSessionsPerAddressBelowOneStopsTheStart() {
+		assertStartFails("heartbeat.max-sessions-per-address=0", "maxSessionsPerAddress");
 	}
 
 	@Test

@@ -69,7 +69,10 @@ class InboundDecoderTests {
 
 	@Test
 	void answersLoneSurrogatesAndControlCharactersWithoutThrowing() {
-		assertThat(this.decoder.decode("{\"type\":\"message\",\"text\":\"\\ud800 \\u0000\"}")).isInstanceOf(Message.class);
+		assertThat(this.decoder.decode("{\"type\":\"message\",\"text\":\"\\u0000 \\ud83d\\udc93\"}")).isInstanceOf(Message.class);
+		// A lone surrogate has no UTF-8 form: echoing it would fail in the container's encoder.
+		assertThat(this.decoder.decode("{\"type\":\"message\",\"text\":\"\\ud800 \\u0000\"}"))
+			.isEqualTo(new Unusable(InboundDecoder.INVALID_FIELD, "\"text\" must be valid Unicode: it has an unpaired surrogate"));
 		assertThat(this.decoder.decode("\u0000\uFFFF")).isInstanceOf(Unusable.class);
 	}
 

@@ -1,7 +1,7 @@
 package io.wsheartbeat.heartbeat;
 
-import java.time.Clock;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -16,10 +16,14 @@ final class Sessions {
 	}
 
 	static WebSocketSession connection(String id) {
+		return connection(id, "127.0.0.1");
+	}
+
+	static WebSocketSession connection(String id, String host) {
 		WebSocketSession connection = mock(WebSocketSession.class);
 		given(connection.getId()).willReturn(id);
 		given(connection.isOpen()).willReturn(true);
-		given(connection.getRemoteAddress()).willReturn(new InetSocketAddress("127.0.0.1", 40000));
+		given(connection.getRemoteAddress()).willReturn(new InetSocketAddress(host, 40000));
 		return connection;
 	}
 

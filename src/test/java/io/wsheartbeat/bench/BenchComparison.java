@@ -1,0 +1,309 @@
+package io.wsheartbeat.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.IntStream;
+
+import io.wsheartbeat.bench.LoadOptions.Mode;
+import io.wsheartbeat.bench.ServerUnderTest.Kind;
+
+/**
+ * The comparison behind {@code src/bench/run}: every scenario against our server and against the
+ * reference server, alternating which goes first, for several rounds; a fresh server process for
+ * each run. Writes every run to {@code results.json} as it finishes and the medians, with ratios
+ * and targets, to {@code results.md}.
+ *
+ * <p>Arguments: {@code --jar=}, {@code --reference=} (server.js with its node_modules),
+ * {@code --out=}, {@code --rounds=3}, {@code --scale=full|quick}, {@code --only=name,name},
+ * {@code --our-jvm-options="..."}, {@code --our-extra-arguments="..."}, {@code --warmup-seconds=10}.
+ */
+public final class BenchComparison {
+
+	/** One load, the same for both servers. */
+	record Scenario(String name, String what, Mode mode, int connections, int openRate, long intervalMillis,
+			long durationSeconds, long silentWaitSeconds) {
+
+		LoadOptions load(int port) {
+			return new LoadOptions(this.mode, "127.0.0.1", port, "/ws", Math.min(this.connections,
+					LoadOptions.MAX_CONNECTIONS_PER_PROCESS), this.openRate, this.intervalMillis,
+					this.durationSeconds, this.silentWaitSeconds, List.of("127.0.0.1"), true);
+		}
+
+	}
+
+	/** What one run of one scenario against one server measured. */
+	record Run(int round, Scenario scenario, Kind server, GeneratorResult generator, long serverRssBeforeKib,
+			long serverRssHeldKib, long serverCpuWindowMillis, long serverCpuTotalMillis, long generatorCpuWindowMillis,
+			long acksInWindow, double reaperPassMeanMillis, String error) {
+
+		double rssPerConnectionBytes() {
+			return (this.generator.opened > 0) ? (this.serverRssHeldKib - this.serverRssBeforeKib) * 1024.0 / this.generator.opened : 0;
+		}
+
+		double serverCpuPerAckMicros() {
+			return (this.acksInWindow > 0) ? this.serverCpuWindowMillis * 1000.0 / this.acksInWindow : 0;
+		}
+
+		double serverCpuShare() {
+			return (this.generator.windowMillis > 0) ? (double) this.serverCpuWindowMillis / this.generator.windowMillis : 0;
+		}
+
+		String toJson() {
+			return "{\"round\": " + this.round + ", \"scenario\": \"" + this.scenario.name() + "\", \"server\": \""
+					+ this.server.label + "\", " + this.generator.toJsonFields() + ", \"serverRssBeforeKib\": "
+					+ this.serverRssBeforeKib + ", \"serverRssHeldKib\": " + this.serverRssHeldKib
+					+ ", \"serverRssPerConnectionBytes\": " + Math.round(rssPerConnectionBytes())
+					+ ", \"serverCpuWindowMillis\": " + this.serverCpuWindowMillis + ", \"serverCpuTotalMillis\": "
+					+ this.serverCpuTotalMillis + ", \"serverCpuPerAckMicros\": "
+					+ String.format(Locale.ROOT, "%.2f", serverCpuPerAckMicros()) + ", \"acksInWindow\": "
+					+ this.acksInWindow + ", \"generatorCpuWindowMillis\": " + this.generatorCpuWindowMillis
+					+ ", \"reaperPassMeanMillis\": " + String.format(Locale.ROOT, "%.3f", this.reaperPassMeanMillis)
+					+ ", \"error\": " + ((this.error != null) ? "\"" + this.error.replace("\"", "'") + "\"" : "null")
+					+ "}";
+		}
+
+	}
+
+	// Several source addresses, so ephemeral ports (and ports in TIME_WAIT after a run) never run short.
+	private static final List<String> SOURCE_ADDRESSES = IntStream.rangeClosed(2, 9)
+		.mapToObj((i) -> "127.0.0." + i)
+		.toList();
+
+	static List<Scenario> scenarios(String scale) {
+		if (scale.equals("quick")) {
+			return List.of(
+					new Scenario("hold", "2,000 sessions beating every 5 s", Mode.HOLD, 2_000, 500, 5_000, 10, 0),
+					new Scenario("idle", "1,000 idle sessions (30 s interval)", Mode.HOLD, 1_000, 500, 30_000, 3, 0),
+					new Scenario("beat-1s", "1,000 sessions beating every 1 s", Mode.HOLD, 1_000, 500, 1_000, 10, 0),
+					new Scenario("throughput-100", "closed loop, 100 connections", Mode.THROUGHPUT, 100, 1_000, 1_000, 5, 0),
+					new Scenario("throughput-10", "closed loop, 10 connections", Mode.THROUGHPUT, 10, 1_000, 1_000, 5, 0),
+					new Scenario("silent", "10 clients beat once, then stay silent", Mode.SILENT, 10, 1_000, 1_000, 0, 65));
+		}
+		return List.of(
+				new Scenario("hold", "19,000 sessions beating every 30 s", Mode.HOLD, 19_000, 1_000, 30_000, 35, 0),
+				new Scenario("idle", "10,000 idle sessions (30 s interval)", Mode.HOLD, 10_000, 1_000, 30_000, 5, 0),
+				new Scenario("beat-1s", "10,000 sessions beating every 1 s", Mode.HOLD, 10_000, 1_000, 1_000, 30, 0),
+				new Scenario("throughput-100", "closed loop, 100 connections", Mode.THROUGHPUT, 100, 1_000, 1_000, 15, 0),
+				new Scenario("throughput-10", "closed loop, 10 connections", Mode.THROUGHPUT, 10, 1_000, 1_000, 10, 0),
+				new Scenario("silent", "100 clients beat once, then stay silent", Mode.SILENT, 100, 1_000, 1_000, 0, 65));
+	}
+
+	// Our server, configured for the load and otherwise as shipped: room for 19,000 sessions, all
+	// from the generator's few loopback addresses, and no per-session rate limit, since the
+	// closed loop sends far more than 50 messages a second.
+	// Buffers sized to the protocol: heartbeat frames are under 100 bytes, so messages up to 1KB and
+	// Tomcat's per-connection socket buffers of 1KB (see README, Performance).
+	static final List<String> OUR_ARGUMENTS = List.of("--heartbeat.max-sessions=19500",
+			"--heartbeat.max-sessions-per-address=19500",
+			"--heartbeat.max-messages-per-second=1000000", "--heartbeat.max-message-size=1KB",
+			"--heartbeat.connection-buffer-size=1KB");
+
+	// Tomcat's WebSocket frame and send buffers (8KB each by default) can only be sized by this
+	// system property; the serial collector suits two cores and keeps the heap compact.
+	static final String OUR_JVM_OPTIONS = "-XX:+UseSerialGC -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=1024";
+
+	private final Map<String, String> arguments;
+
+	private final Path out;
+
+	private final List<Run> runs = new ArrayList<>();
+
+	private String loadAtStart = "";
+
+	private BenchComparison(Map<String, String> arguments) {
+		this.arguments = arguments;
+		this.out = Path.of(arguments.getOrDefault("out", "target/bench"));
+	}
+
+	public static void main(String[] args) throws IOException {
+		Map<String, String> arguments = new LinkedHashMap<>();
+		for (String arg : args) {
+			int equals = arg.indexOf('=');
+			arguments.put(arg.substring(2, equals), arg.substring(equals + 1));
+		}
+		new BenchComparison(arguments).runAll();
+		System.exit(0);
+	}
+
+	private void runAll() throws IOException {
+		Files.createDirectories(this.out.resolve("logs"));
+		int rounds = Integer.parseInt(this.arguments.getOrDefault("rounds", "3"));
+		String scale = this.arguments.getOrDefault("scale", "full");
+		List<String> only = Arrays.stream(this.arguments.getOrDefault("only", "").split(","))
+			.filter((name) -> !name.isBlank())
+			.toList();
+		List<Scenario> scenarios = scenarios(scale).stream()
+			.filter((scenario) -> only.isEmpty() || only.contains(scenario.name()))
+			.toList();
+		Instant started = Instant.now();
+		this.loadAtStart = Files.readString(Path.of("/proc/loadavg")).trim();
+		for (int round = 1; round <= rounds; round++) {
+			for (Scenario scenario : scenarios) {
+				// Alternate which server goes first, so neither always meets a machine the other warmed.
+				List<Kind> order = ((round + scenarios.indexOf(scenario)) % 2 == 1) ? List.of(Kind.OURS, Kind.REFERENCE)
+						: List.of(Kind.REFERENCE, Kind.OURS);
+				for (Kind kind : order) {
+					Run run;
+					try {
+						run = runOnce(round, scenario, kind);
+					}
+					catch (IOException ex) {
+						run = new Run(round, scenario, kind, new GeneratorResult(), 0, 0, 0, 0, 0, 0, -1, ex.getMessage());
+					}
+					this.runs.add(run);
+					System.out.printf(Locale.ROOT, "round %d %-15s %-9s opened=%d failed=%d closedByServer=%d acks=%d/%d p50=%dus p99=%dus rss/conn=%.0fB cpu/ack=%.1fus%s%n",
+							round, scenario.name(), kind.label, run.generator().opened, run.generator().failed,
+							run.generator().closedByServer, run.generator().acksReceived, run.generator().heartbeatsSent,
+							run.generator().rttMicros.quantile(0.5), run.generator().rttMicros.quantile(0.99),
+							run.rssPerConnectionBytes(), run.serverCpuPerAckMicros(),
+							(run.error() != null) ? " ERROR " + run.error() : "");
+					write(started, scale, rounds);
+				}
+			}
+		}
+		System.out.println("Wrote " + this.out.resolve("results.json") + " and " + this.out.resolve("results.md"));
+	}
+
+	private Run runOnce(int round, Scenario scenario, Kind kind) throws IOException {
+		Path logs = this.out.resolve("logs");
+		String tag = "r" + round + "-" + scenario.name() + "-" + kind.label;
+		List<String> jvmOptions = Arrays.stream(this.arguments.getOrDefault("our-jvm-options", OUR_JVM_OPTIONS).split(" "))
+			.filter((option) -> !option.isBlank())
+			.toList();
+		try (ServerUnderTest server = ServerUnderTest.start(kind, Path.of(this.arguments.get("jar")),
+				Path.of(this.arguments.get("reference")), jvmOptions, ourArguments(), logs.resolve(tag + ".log"))) {
+			warmUp(server, logs);
+			server.collectGarbage();
+			long rssBefore = server.rssKib();
+			long cpuStart = server.cpuMillis();
+			GeneratorResult result = new GeneratorResult();
+			String error = null;
+			long cpuGo = cpuStart;
+			long cpuHeld = cpuStart;
+			long generatorCpuGo = 0;
+			long generatorCpuHeld = 0;
+			long acksInWindow = 0;
+			long rssHeld = rssBefore;
+			double reaperPass = -1;
+			// The generator gives a handshake 30 s; wait longer than that past the last opening.
+			Duration rampTime = Duration.ofSeconds(scenario.connections() / scenario.openRate() + 90);
+			Duration windowTime = Duration
+				.ofSeconds(scenario.durationSeconds() + scenario.silentWaitSeconds() + 30);
+			try (WorkerPool pool = WorkerPool.start(scenario.load(server.port), scenario.connections(),
+					scenario.openRate(), SOURCE_ADDRESSES, logs)) {
+				try {
+					List<String> ready = pool.awaitReady(rampTime);
+					double[] passesAtGo = server.reaperPasses();
+					cpuGo = server.cpuMillis();
+					generatorCpuGo = pool.cpuMillis();
+					pool.go();
+					List<String> held = pool.awaitHeld(windowTime);
+					cpuHeld = server.cpuMillis();
+					generatorCpuHeld = pool.cpuMillis();
+					acksInWindow = sumField(held, "acks") - sumField(ready, "acks");
+					double[] passesAtHeld = server.reaperPasses();
+					if (passesAtGo != null && passesAtHeld != null && passesAtHeld[0] > passesAtGo[0]) {
+						// The mean pass of the measured window, with every session open and the JIT
+						// warm; the timer's MAX would include the cold passes of start-up.
+						reaperPass = (passesAtHeld[1] - passesAtGo[1]) / (passesAtHeld[0] - passesAtGo[0]);
+					}
+					server.collectGarbage();
+					rssHeld = server.rssKib();
+					result = pool.close(Duration.ofSeconds(60));
+				}
+				catch (RuntimeException ex) {
+					error = ex.getMessage();
+				}
+			}
+			if (!server.isAlive()) {
+				error = ((error != null) ? error + "; " : "") + kind.label + " server died";
+			}
+			return new Run(round, scenario, kind, result, rssBefore, rssHeld, cpuHeld - cpuGo, cpuHeld - cpuStart,
+					generatorCpuHeld - generatorCpuGo, acksInWindow, reaperPass, error);
+		}
+	}
+
+	/** {@link #OUR_ARGUMENTS} and whatever {@code --our-extra-arguments} adds, space-separated. */
+	private List<String> ourArguments() {
+		List<String> all = new ArrayList<>(OUR_ARGUMENTS);
+		Arrays.stream(this.arguments.getOrDefault("our-extra-arguments", "").split(" "))
+			.filter((argument) -> !argument.isBlank())
+			.forEach(all::add);
+		return all;
+	}
+
+	/**
+	 * The same closed loop against either server before the measurement, so that JIT compilation
+	 * (the JVM's C2, V8's TurboFan) of the handshake and the heartbeat path is not counted as the
+	 * cost of an ack. Not counted in any result.
+	 */
+	private void warmUp(ServerUnderTest server, Path logs) {
+		long seconds = Long.parseLong(this.arguments.getOrDefault("warmup-seconds", "10"));
+		if (seconds == 0) {
+			return;
+		}
+		LoadOptions warmUp = new LoadOptions(Mode.THROUGHPUT, "127.0.0.1", server.port, "/ws", 100, 1_000, 1_000,
+				seconds, 0, List.of("127.0.0.1"), true);
+		try (WorkerPool pool = WorkerPool.start(warmUp, 100, 1_000, List.of("127.0.0.10"), logs)) {
+			pool.awaitReady(Duration.ofSeconds(60));
+			pool.go();
+			pool.awaitHeld(Duration.ofSeconds(seconds + 60));
+			pool.close(Duration.ofSeconds(60));
+		}
+		catch (IOException | RuntimeException ex) {
+			System.out.println("warm-up against " + server.kind.label + " failed: " + ex.getMessage());
+		}
+	}
+
+	private static long sumField(List<String> lines, String field) {
+		long sum = 0;
+		for (String line : lines) {
+			for (String part : line.split(" ")) {
+				if (part.startsWith(field + "=")) {
+					sum += Long.parseLong(part.substring(field.length() + 1));
+				}
+			}
+		}
+		return sum;
+	}
+
+	private void write(Instant started, String scale, int rounds) throws IOException {
+		StringBuilder json = new StringBuilder("{\n  \"started\": \"" + started + "\",\n  \"scale\": \"" + scale
+				+ "\",\n  \"loadAtStart\": \"" + this.loadAtStart + "\",\n  \"rounds\": " + rounds + ",\n  \"ourArguments\": \"" + String.join(" ", ourArguments())
+				+ "\",\n  \"ourJvmOptions\": \"" + this.arguments.getOrDefault("our-jvm-options", OUR_JVM_OPTIONS) + "\",\n  \"runs\": [\n");
+		for (int i = 0; i < this.runs.size(); i++) {
+			json.append("    ").append(this.runs.get(i).toJson()).append((i + 1 < this.runs.size()) ? ",\n" : "\n");
+		}
+		json.append("  ]\n}\n");
+		Files.writeString(this.out.resolve("results.json"), json);
+		String conditions = "Started " + started + "; our server: `" + String.join(" ", ourArguments()) + "`, JVM `"
+				+ this.arguments.getOrDefault("our-jvm-options", OUR_JVM_OPTIONS) + "`; /proc/loadavg at start `"
+				+ this.loadAtStart + "`, at this write `" + Files.readString(Path.of("/proc/loadavg")).trim() + "`.\n\n";
+		Files.writeString(this.out.resolve("results.md"), conditions + BenchTable.markdown(this.runs, scale));
+	}
+
+	/** The median over rounds of one measure, for one scenario and server; NaN when there is no such run. */
+	static double median(List<Run> runs, String scenario, Kind server, ToDoubleFunction<Run> measure) {
+		double[] values = runs.stream()
+			.filter((run) -> run.scenario().name().equals(scenario) && run.server() == server && run.error() == null)
+			.mapToDouble(measure)
+			.sorted()
+			.toArray();
+		if (values.length == 0) {
+			return Double.NaN;
+		}
+		return (values.length % 2 == 1) ? values[values.length / 2]
+				: (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
+	}
+
+}

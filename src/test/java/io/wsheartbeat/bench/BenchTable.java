@@ -1,0 +1,153 @@
+package io.wsheartbeat.bench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+import io.wsheartbeat.bench.BenchComparison.Run;
+import io.wsheartbeat.bench.ServerUnderTest.Kind;
+
+/**
+ * The comparison as a markdown table: medians over the rounds, the ratio ours / reference, and
+ * whether each target of the benchmark issue is met. Counts of failures are totals over all rounds,
+ * not medians: one failed connection in one round is a failure.
+ */
+final class BenchTable {
+
+	private BenchTable() {
+	}
+
+	static String markdown(List<Run> runs, String scale) {
+		StringBuilder table = new StringBuilder();
+		long rounds = runs.stream().mapToInt(Run::round).max().orElse(0);
+		table.append("Scale `").append(scale).append("`, ").append(rounds)
+			.append(" round(s); medians over rounds, failure counts summed over rounds.\n\n");
+		table.append("| scenario | measure | ours | reference | ours / reference | target | met |\n");
+		table.append("|---|---|---:|---:|---:|---|---|\n");
+
+		String hold = "hold";
+		if (has(runs, hold)) {
+			long failedOurs = sum(runs, hold, Kind.OURS, (run) -> run.generator().failed);
+			long closedOurs = sum(runs, hold, Kind.OURS, (run) -> run.generator().closedByServer);
+			long unackedOurs = sum(runs, hold, Kind.OURS, (run) -> run.generator().heartbeatsSent - run.generator().acksReceived);
+			long errorsOurs = runs.stream().filter((run) -> run.scenario().name().equals(hold) && run.server() == Kind.OURS && run.error() != null).count();
+			row(table, hold, "sessions opened", fmt(median(runs, hold, Kind.OURS, (run) -> run.generator().opened)),
+					fmt(median(runs, hold, Kind.REFERENCE, (run) -> run.generator().opened)), "", "", "");
+			row(table, hold, "failed / closed by server / unacked heartbeats (all rounds)",
+					failedOurs + " / " + closedOurs + " / " + unackedOurs,
+					sum(runs, hold, Kind.REFERENCE, (run) -> run.generator().failed) + " / "
+							+ sum(runs, hold, Kind.REFERENCE, (run) -> run.generator().closedByServer) + " / "
+							+ sum(runs, hold, Kind.REFERENCE, (run) -> run.generator().heartbeatsSent - run.generator().acksReceived),
+					"", "none fails, none reaped, every heartbeat acked",
+					yes(failedOurs == 0 && closedOurs == 0 && unackedOurs == 0 && errorsOurs == 0));
+			rttRows(table, runs, hold, 0.5, null);
+			rttRows(table, runs, hold, 0.99, "p99 no worse than the reference's");
+			ratioRow(table, runs, hold, "server RSS per connection (bytes)", Run::rssPerConnectionBytes, "", Double.NaN);
+			double reaper = median(runs, hold, Kind.OURS, Run::reaperPassMeanMillis);
+			row(table, hold, "reaper pass over all sessions, mean in the window (ms)", fmt2(reaper), "n/a (a timer per connection)", "",
+					"under 2 ms", yes(reaper < 2));
+		}
+		if (has(runs, "idle")) {
+			ratioRow(table, runs, "idle", "server RSS per connection (bytes)", Run::rssPerConnectionBytes,
+					"at most 2x the reference's", 2.0);
+		}
+		if (has(runs, "beat-1s")) {
+			rttRows(table, runs, "beat-1s", 0.5, null);
+			rttRows(table, runs, "beat-1s", 0.99, "at or below the reference's");
+			ratioRow(table, runs, "beat-1s", "server CPU per ack (us)", Run::serverCpuPerAckMicros, "", Double.NaN);
+			long failed = sum(runs, "beat-1s", Kind.OURS, (run) -> run.generator().failed + run.generator().closedByServer
+					+ run.generator().heartbeatsSent - run.generator().acksReceived);
+			long failedReference = sum(runs, "beat-1s", Kind.REFERENCE, (run) -> run.generator().failed
+					+ run.generator().closedByServer + run.generator().heartbeatsSent - run.generator().acksReceived);
+			row(table, "beat-1s", "failed + closed + unacked (all rounds)", String.valueOf(failed),
+					String.valueOf(failedReference), "", "", "");
+		}
+		for (String throughput : List.of("throughput-100", "throughput-10")) {
+			if (has(runs, throughput)) {
+				ratioRow(table, runs, throughput, "acks per second", (run) -> run.generator().acksPerSecond(), "", Double.NaN);
+				ratioRow(table, runs, throughput, "server CPU per ack (us)", Run::serverCpuPerAckMicros,
+						throughput.equals("throughput-100") ? "at most 0.8x the reference's" : "",
+						throughput.equals("throughput-100") ? 0.8 : Double.NaN);
+				ratioRow(table, runs, throughput, "server CPU used (cores)", Run::serverCpuShare, "", Double.NaN);
+				ratioRow(table, runs, throughput, "generator CPU per ack (us)",
+						(run) -> (run.acksInWindow() > 0) ? run.generatorCpuWindowMillis() * 1000.0 / run.acksInWindow() : 0,
+						"", Double.NaN);
+				rttRows(table, runs, throughput, 0.99, null);
+			}
+		}
+		if (has(runs, "silent")) {
+			String silent = "silent";
+			double minOurs = median(runs, silent, Kind.OURS, (run) -> run.generator().detectionQuantile(0));
+			double maxOurs = median(runs, silent, Kind.OURS, (run) -> run.generator().detectionQuantile(1));
+			long undetected = sum(runs, silent, Kind.OURS, (run) -> run.generator().undetected);
+			row(table, silent, "closed after the last heartbeat, min - max (s)",
+					seconds(minOurs) + " - " + seconds(maxOurs),
+					seconds(median(runs, silent, Kind.REFERENCE, (run) -> run.generator().detectionQuantile(0))) + " - "
+							+ seconds(median(runs, silent, Kind.REFERENCE, (run) -> run.generator().detectionQuantile(1))),
+					"", "within server-timeout + reaper-period (40 - 41 s)",
+					yes(undetected == 0 && minOurs >= 40_000 && maxOurs <= 41_000));
+		}
+		return table.toString();
+	}
+
+	private static void rttRows(StringBuilder table, List<Run> runs, String scenario, double quantile, String target) {
+		String name = (quantile == 0.5) ? "p50" : "p99";
+		ToDoubleFunction<Run> measure = (run) -> run.generator().rttMicros.quantile(quantile) / 1000.0;
+		double ours = median(runs, scenario, Kind.OURS, measure);
+		double reference = median(runs, scenario, Kind.REFERENCE, measure);
+		row(table, scenario, "ack round trip " + name + " (ms)", fmt2(ours), fmt2(reference), ratio(ours, reference),
+				(target != null) ? target : "", (target != null) ? yes(ours <= reference) : "");
+	}
+
+	private static void ratioRow(StringBuilder table, List<Run> runs, String scenario, String measureName,
+			ToDoubleFunction<Run> measure, String target, double atMost) {
+		double ours = median(runs, scenario, Kind.OURS, measure);
+		double reference = median(runs, scenario, Kind.REFERENCE, measure);
+		row(table, scenario, measureName, fmt(ours), fmt(reference), ratio(ours, reference), target,
+				Double.isNaN(atMost) ? "" : yes(ours / reference <= atMost));
+	}
+
+	private static void row(StringBuilder table, String scenario, String measure, String ours, String reference,
+			String ratio, String target, String met) {
+		table.append("| ").append(scenario).append(" | ").append(measure).append(" | ").append(ours).append(" | ")
+			.append(reference).append(" | ").append(ratio).append(" | ").append(target).append(" | ").append(met)
+			.append(" |\n");
+	}
+
+	private static boolean has(List<Run> runs, String scenario) {
+		return runs.stream().anyMatch((run) -> run.scenario().name().equals(scenario));
+	}
+
+	private static double median(List<Run> runs, String scenario, Kind server, ToDoubleFunction<Run> measure) {
+		return BenchComparison.median(runs, scenario, server, measure);
+	}
+
+	private static long sum(List<Run> runs, String scenario, Kind server, java.util.function.ToLongFunction<Run> measure) {
+		return runs.stream()
+			.filter((run) -> run.scenario().name().equals(scenario) && run.server() == server)
+			.mapToLong(measure)
+			.sum();
+	}
+
+	private static String ratio(double ours, double reference) {
+		return (Double.isNaN(ours) || Double.isNaN(reference) || reference == 0) ? "" : fmt2(ours / reference) + "x";
+	}
+
+	private static String yes(boolean met) {
+		return met ? "yes" : "**no**";
+	}
+
+	private static String fmt(double value) {
+		return Double.isNaN(value) ? "-" : (Math.abs(value) >= 100) ? String.format(Locale.ROOT, "%,.0f", value)
+				: String.format(Locale.ROOT, "%.2f", value);
+	}
+
+	private static String fmt2(double value) {
+		return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.2f", value);
+	}
+
+	private static String seconds(double millis) {
+		return (Double.isNaN(millis) || millis < 0) ? "-" : String.format(Locale.ROOT, "%.1f", millis / 1000);
+	}
+
+}

@@ -1,0 +1,405 @@
+package io.wsheartbeat.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.wsheartbeat.bench.LoadOptions.Mode;
+
+/**
+ * A load generator that speaks protocol v1, for one process: all its connections on one
+ * selector thread, so that the generator takes as little of the machine's two cores as it can.
+ *
+ * <p>Phases: open the connections at {@code openRate} per second (in {@code hold} each starts
+ * beating at a random phase as soon as it is open), report {@code READY}; then, on {@code go},
+ * the measured window ({@code hold}: keep beating for {@code durationSeconds}; {@code throughput}:
+ * send, await the ack, send again; {@code silent}: one heartbeat each, then wait for the server to
+ * close them); then wait for outstanding acks, report {@code HELD} and, on {@code close}, close
+ * everything and print the {@code RESULT} line. Each wait is bounded, so a stuck server or a
+ * missing controller ends the run rather than hanging it.
+ */
+public final class LoadGenerator implements WsConnection.Listener {
+
+	private static final long HANDSHAKE_TIMEOUT = TimeUnit.SECONDS.toNanos(30);
+
+	private static final long DRAIN_TIMEOUT = TimeUnit.SECONDS.toNanos(3);
+
+	private static final long CONTROL_TIMEOUT = TimeUnit.SECONDS.toNanos(180);
+
+	private final LoadOptions options;
+
+	private final PrintStream out;
+
+	private final GeneratorResult result = new GeneratorResult();
+
+	private final List<WsConnection> connections = new ArrayList<>();
+
+	private final List<WsConnection> handshaking = new ArrayList<>();
+
+	private final PriorityQueue<WsConnection> beats = new PriorityQueue<>(
+			(a, b) -> Long.compare(a.nextBeatNanos, b.nextBeatNanos));
+
+	private final SplittableRandom random = new SplittableRandom();
+
+	private final byte[] frame = new byte[128];
+
+	private final long origin = System.nanoTime();
+
+	private final Selector selector;
+
+	private volatile boolean goSaid;
+
+	private volatile boolean closeSaid;
+
+	private boolean windowOpen;
+
+	private boolean windowOver;
+
+	LoadGenerator(LoadOptions options, PrintStream out) throws IOException {
+		this.options = options;
+		this.out = out;
+		this.selector = Selector.open();
+	}
+
+	public static void main(String[] arguments) throws IOException {
+		LoadOptions options = LoadOptions.parse(arguments);
+		PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+		LoadGenerator generator = new LoadGenerator(options, out);
+		if (options.controlled()) {
+			Thread control = new Thread(generator::readControl, "control");
+			control.setDaemon(true);
+			control.start();
+		}
+		GeneratorResult result = generator.run();
+		out.println(result.toLine());
+		out.flush();
+		System.exit(0);
+	}
+
+	/** Runs every phase and returns what it saw. Not controlled: {@code go} and {@code close} are implied. */
+	GeneratorResult run() throws IOException {
+		if (!this.options.controlled()) {
+			this.goSaid = true;
+			this.closeSaid = true;
+		}
+		try {
+			openAll();
+			this.out.println("READY opened=" + this.result.opened + " failed=" + this.result.failed + " acks="
+					+ this.result.acksReceived);
+			awaitControl(() -> this.goSaid);
+			measuredWindow();
+			this.out.println("HELD opened=" + this.result.opened + " acks=" + this.result.acksReceived);
+			awaitControl(() -> this.closeSaid);
+		}
+		finally {
+			long now = System.nanoTime();
+			for (WsConnection connection : this.connections) {
+				if (connection.silentBeatNanos != 0 && !connection.closedByServer) {
+					this.result.undetected++;
+				}
+				connection.close(now);
+			}
+			this.selector.close();
+		}
+		return this.result;
+	}
+
+	private void openAll() throws IOException {
+		long start = System.nanoTime();
+		long betweenOpens = TimeUnit.SECONDS.toNanos(1) / this.options.openRate();
+		long deadline = start + betweenOpens * this.options.connections() + HANDSHAKE_TIMEOUT + TimeUnit.SECONDS.toNanos(5);
+		int attempted = 0;
+		while (true) {
+			long now = System.nanoTime();
+			while (attempted < this.options.connections() && start + attempted * betweenOpens <= now) {
+				open(attempted++, now);
+			}
+			expireHandshakes(now);
+			if (attempted == this.options.connections() && this.handshaking.isEmpty()) {
+				return;
+			}
+			if (now >= deadline) {
+				return;
+			}
+			long nextOpen = (attempted < this.options.connections()) ? start + attempted * betweenOpens : now + 50_000_000L;
+			poll(Math.min(nextOpen, now + 50_000_000L));
+		}
+	}
+
+	private void open(int index, long now) {
+		this.result.attempted++;
+		SocketChannel channel;
+		try {
+			channel = SocketChannel.open();
+		}
+		catch (IOException ex) {
+			this.result.failed++;
+			return;
+		}
+		WsConnection connection = new WsConnection(channel, now, this);
+		this.connections.add(connection);
+		this.handshaking.add(connection);
+		try {
+			channel.configureBlocking(false);
+			List<String> sources = this.options.sourceAddresses();
+			channel.bind(new InetSocketAddress(sources.get(index % sources.size()), 0));
+			if (channel.connect(new InetSocketAddress(this.options.host(), this.options.port()))) {
+				connection.key = channel.register(this.selector, SelectionKey.OP_READ, connection);
+				startHandshake(connection);
+			}
+			else {
+				connection.key = channel.register(this.selector, SelectionKey.OP_CONNECT, connection);
+			}
+		}
+		catch (IOException ex) {
+			failed(connection, ex.toString());
+		}
+	}
+
+	private void startHandshake(WsConnection connection) {
+		connection.state = WsConnection.State.HANDSHAKING;
+		connection.write(connection.handshake(this.options.host(), this.options.port(), this.options.path()));
+	}
+
+	private void expireHandshakes(long now) {
+		for (Iterator<WsConnection> it = this.handshaking.iterator(); it.hasNext();) {
+			WsConnection connection = it.next();
+			if (connection.state == WsConnection.State.OPEN || connection.state == WsConnection.State.CLOSED) {
+				it.remove();
+			}
+			else if (now - connection.startedNanos > HANDSHAKE_TIMEOUT) {
+				it.remove();
+				failed(connection, "no handshake answer in time");
+			}
+		}
+	}
+
+	private void measuredWindow() throws IOException {
+		long start = System.nanoTime();
+		this.windowOpen = true;
+		Mode mode = this.options.mode();
+		for (WsConnection connection : this.connections) {
+			if (connection.state != WsConnection.State.OPEN) {
+				continue;
+			}
+			if (mode == Mode.THROUGHPUT) {
+				beat(connection, start);
+			}
+			else if (mode == Mode.SILENT) {
+				connection.silentBeatNanos = System.nanoTime();
+				beat(connection, connection.silentBeatNanos);
+			}
+		}
+		long end = start + TimeUnit.SECONDS.toNanos(
+				(mode == Mode.SILENT) ? this.options.silentWaitSeconds() : this.options.durationSeconds());
+		long now = start;
+		while (now < end && !(mode == Mode.SILENT && allSilentClosed())) {
+			poll(end);
+			now = System.nanoTime();
+		}
+		this.windowOver = true;
+		this.result.windowMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		long drainEnd = System.nanoTime() + DRAIN_TIMEOUT;
+		while (this.result.acksReceived < this.result.heartbeatsSent - this.result.closedByServer
+				&& System.nanoTime() < drainEnd) {
+			poll(drainEnd);
+		}
+	}
+
+	private boolean allSilentClosed() {
+		for (WsConnection connection : this.connections) {
+			if (connection.silentBeatNanos != 0 && connection.state != WsConnection.State.CLOSED) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private void awaitControl(java.util.function.BooleanSupplier said) throws IOException {
+		long deadline = System.nanoTime() + CONTROL_TIMEOUT;
+		while (!said.getAsBoolean() && System.nanoTime() < deadline) {
+			poll(Math.min(deadline, System.nanoTime() + 100_000_000L));
+		}
+	}
+
+	/** One turn of the loop: heartbeats due up to now, then network events until {@code untilNanos}. */
+	private void poll(long untilNanos) throws IOException {
+		long now = System.nanoTime();
+		sendDueBeats(now);
+		long wakeAt = untilNanos;
+		WsConnection next = this.beats.peek();
+		if (next != null && !this.windowOver) {
+			wakeAt = Math.min(wakeAt, next.nextBeatNanos);
+		}
+		long waitMillis = TimeUnit.NANOSECONDS.toMillis(wakeAt - now);
+		int ready = (waitMillis > 0) ? this.selector.select(waitMillis) : this.selector.selectNow();
+		if (ready == 0) {
+			return;
+		}
+		Iterator<SelectionKey> keys = this.selector.selectedKeys().iterator();
+		while (keys.hasNext()) {
+			SelectionKey key = keys.next();
+			keys.remove();
+			WsConnection connection = (WsConnection) key.attachment();
+			if (!key.isValid()) {
+				continue;
+			}
+			try {
+				if (key.isConnectable()) {
+					connection.channel.finishConnect();
+					key.interestOps(SelectionKey.OP_READ);
+					startHandshake(connection);
+				}
+				else {
+					if (key.isWritable()) {
+						connection.writable();
+					}
+					if (key.isValid() && key.isReadable()) {
+						connection.readable();
+					}
+				}
+			}
+			catch (IOException ex) {
+				if (connection.state == WsConnection.State.OPEN) {
+					closedByServer(connection, 1006);
+				}
+				else {
+					failed(connection, ex.toString());
+				}
+			}
+		}
+	}
+
+	private void sendDueBeats(long now) {
+		if (this.options.mode() != Mode.HOLD || this.windowOver) {
+			return;
+		}
+		long interval = TimeUnit.MILLISECONDS.toNanos(this.options.intervalMillis());
+		WsConnection next;
+		while ((next = this.beats.peek()) != null && next.nextBeatNanos <= now) {
+			this.beats.poll();
+			if (next.state != WsConnection.State.OPEN) {
+				continue;
+			}
+			beat(next, now);
+			// Fixed rate from the planned time, unless the loop fell a whole interval behind.
+			next.nextBeatNanos = Math.max(next.nextBeatNanos + interval, now);
+			this.beats.add(next);
+		}
+	}
+
+	private void beat(WsConnection connection, long now) {
+		byte[] prefix = HEARTBEAT_PREFIX;
+		System.arraycopy(prefix, 0, this.frame, 0, prefix.length);
+		int length = prefix.length;
+		length = writeDigits(now - this.origin, this.frame, length);
+		this.frame[length++] = '}';
+		connection.send(0x1, this.frame, length);
+		this.result.heartbeatsSent++;
+	}
+
+	private static final byte[] HEARTBEAT_PREFIX = "{\"type\":\"heartbeat\",\"timestamp\":"
+		.getBytes(StandardCharsets.US_ASCII);
+
+	private static int writeDigits(long value, byte[] into, int at) {
+		String digits = Long.toString(value);
+		for (int i = 0; i < digits.length(); i++) {
+			into[at + i] = (byte) digits.charAt(i);
+		}
+		return at + digits.length();
+	}
+
+	@Override
+	public void opened(WsConnection connection) {
+		this.result.opened++;
+		if (this.options.mode() == Mode.HOLD) {
+			long interval = TimeUnit.MILLISECONDS.toNanos(this.options.intervalMillis());
+			connection.nextBeatNanos = System.nanoTime() + this.random.nextLong(interval);
+			this.beats.add(connection);
+		}
+	}
+
+	@Override
+	public void ackReceived(WsConnection connection, long timestamp) {
+		long now = System.nanoTime();
+		this.result.acksReceived++;
+		this.result.rttMicros.record((now - this.origin - timestamp) / 1000);
+		if (this.options.mode() == Mode.THROUGHPUT && this.windowOpen && !this.windowOver) {
+			beat(connection, now);
+		}
+	}
+
+	@Override
+	public void welcomeReceived(WsConnection connection) {
+		this.result.welcomes++;
+	}
+
+	@Override
+	public void otherFrameReceived(WsConnection connection) {
+		this.result.otherFrames++;
+	}
+
+	@Override
+	public void pingAnswered(WsConnection connection) {
+		this.result.pingsAnswered++;
+	}
+
+	@Override
+	public void closedByServer(WsConnection connection, int code) {
+		long now = System.nanoTime();
+		connection.closedByServer = true;
+		connection.closeCode = code;
+		connection.close(now);
+		this.result.closedByServer++;
+		this.result.closeCodes.merge(code, 1L, Long::sum);
+		if (connection.silentBeatNanos != 0) {
+			this.result.detectionMillis.add(TimeUnit.NANOSECONDS.toMillis(now - connection.silentBeatNanos));
+		}
+	}
+
+	@Override
+	public void failed(WsConnection connection, String why) {
+		if (connection.state == WsConnection.State.CLOSED) {
+			return;
+		}
+		this.result.failed++;
+		connection.close(System.nanoTime());
+		if (this.result.failed <= 5) {
+			System.err.println("connection failed: " + why);
+		}
+	}
+
+	private void readControl() {
+		try (BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = reader.readLine()) != null) {
+				if (line.equals("go")) {
+					this.goSaid = true;
+				}
+				else if (line.equals("close")) {
+					this.closeSaid = true;
+				}
+				this.selector.wakeup();
+			}
+		}
+		catch (IOException ex) {
+			// the controller went away: the bounded waits end the run
+		}
+		this.goSaid = true;
+		this.closeSaid = true;
+		this.selector.wakeup();
+	}
+
+}

@@ -1,0 +1,79 @@
+package io.wsheartbeat.bench;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import io.wsheartbeat.bench.LoadOptions.Mode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A tiny run of each benchmark mode against the server on a random loopback port, so that the
+ * harness behind {@code src/bench/run} keeps working. The full comparison is not part of the build.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "heartbeat.interval=1s", "heartbeat.ack-timeout=500ms", "heartbeat.server-timeout=2s",
+				"heartbeat.reaper-period=100ms", "heartbeat.max-messages-per-second=1000000" })
+class LoadGeneratorSmokeTests {
+
+	private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void holdGetsEveryHeartbeatAcked() throws IOException {
+		GeneratorResult result = new LoadGenerator(load(Mode.HOLD, 20, 2, 0), QUIET).run();
+
+		assertThat(result.opened).isEqualTo(20);
+		assertThat(result.failed).isZero();
+		assertThat(result.closedByServer).isZero();
+		assertThat(result.welcomes).isEqualTo(20);
+		assertThat(result.heartbeatsSent).isGreaterThanOrEqualTo(20 * 10);
+		assertThat(result.acksReceived).isEqualTo(result.heartbeatsSent);
+		assertThat(result.rttMicros.count()).isEqualTo(result.acksReceived);
+		assertThat(result.rttMicros.quantile(0.5)).isPositive();
+	}
+
+	@Test
+	void throughputSplitOverTwoProcessesAddsUp() throws IOException {
+		try (WorkerPool pool = WorkerPool.start(load(Mode.THROUGHPUT, 4, 1, 0), 4, 100,
+				List.of("127.0.0.1", "127.0.0.2"), null, 2)) {
+			assertThat(pool.pids()).hasSize(2);
+			assertThat(pool.awaitReady(Duration.ofSeconds(30))).allMatch((line) -> line.contains("opened=2 failed=0"));
+			pool.go();
+			pool.awaitHeld(Duration.ofSeconds(30));
+			GeneratorResult result = pool.close(Duration.ofSeconds(30));
+
+			assertThat(result.opened).isEqualTo(4);
+			assertThat(result.closedByServer).isZero();
+			assertThat(result.acksReceived).isGreaterThan(100).isEqualTo(result.heartbeatsSent);
+			assertThat(result.acksPerSecond()).isPositive();
+		}
+	}
+
+	@Test
+	void silentConnectionsAreClosedWithinTimeoutAndReaperPeriod() throws IOException {
+		GeneratorResult result = new LoadGenerator(load(Mode.SILENT, 3, 0, 10), QUIET).run();
+
+		assertThat(result.closeCodes).containsEntry(4000, 3L);
+		assertThat(result.undetected).isZero();
+		assertThat(result.detectionMillis).hasSize(3)
+			.allSatisfy((millis) -> assertThat(millis).isBetween(2_000L, 2_000L + 100 + 500));
+	}
+
+	private LoadOptions load(Mode mode, int connections, long durationSeconds, long silentWaitSeconds) {
+		return new LoadOptions(mode, "127.0.0.1", this.port, "/ws", connections, 200, 100, durationSeconds,
+				silentWaitSeconds, List.of("127.0.0.1"), false);
+	}
+
+}

@@ -1,0 +1,202 @@
+package io.wsheartbeat.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One server process under load: ours (the jar) or the reference (Node.js and {@code ws}). Started
+ * on a free loopback port for one scenario and stopped after it, so every scenario starts from
+ * the same empty process.
+ */
+final class ServerUnderTest implements AutoCloseable {
+
+	enum Kind {
+
+		OURS("ours"), REFERENCE("reference");
+
+		final String label;
+
+		Kind(String label) {
+			this.label = label;
+		}
+
+	}
+
+	private static final Pattern STATISTIC = Pattern
+		.compile("\"statistic\"\\s*:\\s*\"(COUNT|TOTAL_TIME|MAX)\"\\s*,\\s*\"value\"\\s*:\\s*([0-9.Ee-]+)");
+
+	final Kind kind;
+
+	final int port;
+
+	private final Process process;
+
+	private ServerUnderTest(Kind kind, int port, Process process) {
+		this.kind = kind;
+		this.port = port;
+		this.process = process;
+	}
+
+	/**
+	 * Starts a server and waits until it accepts connections.
+	 * @param ourJvmOptions JVM options for our server
+	 * @param ourArguments Spring Boot arguments for our server
+	 */
+	static ServerUnderTest start(Kind kind, Path jar, Path referenceServer, List<String> ourJvmOptions,
+			List<String> ourArguments, Path log) throws IOException {
+		int port = freePort();
+		List<String> command = new ArrayList<>();
+		ProcessBuilder builder = new ProcessBuilder(command);
+		if (kind == Kind.OURS) {
+			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+			command.addAll(ourJvmOptions);
+			command.addAll(List.of("-jar", jar.toString(), "--server.address=127.0.0.1", "--server.port=" + port));
+			command.addAll(ourArguments);
+		}
+		else {
+			command.addAll(List.of("node", referenceServer.toAbsolutePath().toString()));
+			builder.environment().put("PORT", String.valueOf(port));
+			builder.directory(referenceServer.getParent().toFile());
+		}
+		builder.redirectErrorStream(true).redirectOutput(log.toFile());
+		ServerUnderTest server = new ServerUnderTest(kind, port, builder.start());
+		server.awaitListening(Duration.ofSeconds(90));
+		return server;
+	}
+
+	long pid() {
+		return this.process.pid();
+	}
+
+	long rssKib() {
+		return ProcStats.rssKib(pid());
+	}
+
+	long cpuMillis() {
+		return ProcStats.cpuMillis(pid());
+	}
+
+	/** For our JVM: a full GC, so that resident memory shows what is live rather than garbage. */
+	void collectGarbage() {
+		if (this.kind != Kind.OURS) {
+			return;
+		}
+		String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+		try {
+			Process gc = new ProcessBuilder(jcmd, String.valueOf(pid()), "GC.run").redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start();
+			if (!gc.waitFor(60, TimeUnit.SECONDS)) {
+				gc.destroyForcibly();
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("jcmd GC.run failed", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Our server's {@code heartbeat.reaper.pass} timer: passes so far, their total time and the
+	 * longest of the last minutes, in milliseconds; {@code null} for the reference or when it
+	 * cannot be read.
+	 */
+	double[] reaperPasses() {
+		if (this.kind != Kind.OURS) {
+			return null;
+		}
+		try {
+			HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+			HttpRequest request = HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/metrics/heartbeat.reaper.pass"))
+				.timeout(Duration.ofSeconds(10))
+				.build();
+			String body = client.send(request, HttpResponse.BodyHandlers.ofString()).body();
+			double[] passes = new double[3];
+			Matcher statistic = STATISTIC.matcher(body);
+			while (statistic.find()) {
+				double value = Double.parseDouble(statistic.group(2));
+				switch (statistic.group(1)) {
+					case "COUNT" -> passes[0] = value;
+					case "TOTAL_TIME" -> passes[1] = value * 1000;
+					default -> passes[2] = value * 1000;
+				}
+			}
+			return passes;
+		}
+		catch (IOException ex) {
+			return null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+	}
+
+	boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	private void awaitListening(Duration timeout) throws IOException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!this.process.isAlive()) {
+				throw new IOException(this.kind.label + " server exited at start-up with " + this.process.exitValue());
+			}
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress("127.0.0.1", this.port), 1000);
+				return;
+			}
+			catch (IOException notYet) {
+				waitForExit(Duration.ofMillis(200));
+			}
+		}
+		close();
+		throw new IOException(this.kind.label + " server did not listen within " + timeout);
+	}
+
+	// Waits on the process rather than sleeping: returns early if it exits.
+	private void waitForExit(Duration atMost) {
+		try {
+			this.process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void close() {
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(40, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.process.destroyForcibly();
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+}

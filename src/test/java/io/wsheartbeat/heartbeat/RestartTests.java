@@ -1,0 +1,148 @@
+package io.wsheartbeat.heartbeat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import io.wsheartbeat.HeartbeatApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The server as a process of its own, 2,000 clients that reconnect with the page's backoff, and
+ * the two ways a server goes away: killed hard (SIGKILL: the clients see 1006) and stopped
+ * gracefully (SIGTERM: every client hears 1001 first). Either way all of them are back within
+ * the backoff's largest delay plus a few seconds of the new server welcoming its first session.
+ *
+ * <p>Tagged {@code soak}: it starts the server three times.
+ */
+@Tag("soak")
+class RestartTests {
+
+	private static final int CLIENTS = 2_000;
+
+	private static final Duration INITIAL_DELAY = Duration.ofMillis(100);
+
+	private static final Duration MAX_DELAY = Duration.ofSeconds(2);
+
+	private static final Duration FEW_SECONDS = Duration.ofSeconds(5);
+
+	@Test
+	void twoThousandClientsComeBackAfterAHardKillAndHear1001BeforeAGracefulStop() throws Exception {
+		int port = Nginx.freePort();
+		Path log = Files.createTempFile("heartbeat-restart-", ".log");
+		HttpClient http = HttpClient.newHttpClient();
+		ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
+		List<ReconnectingClient> clients = new ArrayList<>();
+		Process server = startServer(port, log);
+		try {
+			URI uri = URI.create("ws://127.0.0.1:" + port + "/ws");
+			long first = System.nanoTime();
+			for (int i = 0; i < CLIENTS; i++) {
+				ReconnectingClient client = new ReconnectingClient(http, uri, timers, INITIAL_DELAY, MAX_DELAY, 2);
+				clients.add(client);
+				client.start();
+			}
+			await().atMost(Duration.ofSeconds(60)).until(() -> clients.stream().allMatch((c) -> c.welcomedSince(first)));
+
+			// Killed hard: no close frame, the clients see the connection drop.
+			int[] closesBefore = closeCounts(clients);
+			long killed = System.nanoTime();
+			server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			server = startServer(port, log);
+			Duration back = reconnectTime(clients, port, killed);
+			assertThat(firstCloseCodesSince(clients, closesBefore)).as("close codes after SIGKILL").containsOnly(1006);
+			assertThat(back).as("all reconnected after the hard kill").isLessThanOrEqualTo(MAX_DELAY.plus(FEW_SECONDS));
+
+			// Stopped gracefully: each client hears 1001 before the connection ends.
+			closesBefore = closeCounts(clients);
+			server.destroy();
+			assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("graceful shutdown finished").isTrue();
+			long stopped = System.nanoTime();
+			server = startServer(port, log);
+			Duration backAgain = reconnectTime(clients, port, stopped);
+			assertThat(firstCloseCodesSince(clients, closesBefore)).as("close codes after SIGTERM").containsOnly(1001);
+			assertThat(backAgain).as("all reconnected after the graceful stop").isLessThanOrEqualTo(MAX_DELAY.plus(FEW_SECONDS));
+
+			LoggerFactory.getLogger(RestartTests.class)
+				.info("{} clients back {} ms after a SIGKILL'd server's replacement welcomed its first session, {} ms after a graceful restart",
+						CLIENTS, back.toMillis(), backAgain.toMillis());
+		}
+		finally {
+			clients.forEach(ReconnectingClient::stop);
+			timers.shutdownNow();
+			server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			Files.deleteIfExists(log);
+		}
+	}
+
+	/**
+	 * How long after the new server welcomed a probe every client has been welcomed since the old
+	 * one went (some of them before the probe: they count as back at once).
+	 */
+	private static Duration reconnectTime(List<ReconnectingClient> clients, int port, long gone) {
+		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20)).until(() -> welcomes(port));
+		long accepting = System.nanoTime();
+		await().atMost(MAX_DELAY.plus(FEW_SECONDS).plusSeconds(20))
+			.pollInterval(Duration.ofMillis(50))
+			.conditionEvaluationListener((condition) -> {
+				if (condition.getRemainingTimeInMS() < 100) {
+					clients.stream().filter((c) -> !c.welcomedSince(gone)).limit(3)
+						.forEach((c) -> LoggerFactory.getLogger(RestartTests.class).warn("Not back: {}", c));
+				}
+			})
+			.until(() -> clients.stream().allMatch((c) -> c.welcomedSince(gone)));
+		return Duration.ofNanos(System.nanoTime() - accepting);
+	}
+
+	private static int[] closeCounts(List<ReconnectingClient> clients) {
+		return clients.stream().mapToInt((c) -> c.closeCodes().size()).toArray();
+	}
+
+	/** Each client's first close code after the given counts: what it heard when the server went. */
+	private static List<Integer> firstCloseCodesSince(List<ReconnectingClient> clients, int[] before) {
+		List<Integer> codes = new ArrayList<>();
+		for (int i = 0; i < clients.size(); i++) {
+			List<Integer> all = clients.get(i).closeCodes();
+			codes.add((all.size() > before[i]) ? all.get(before[i]) : -1);
+		}
+		return codes;
+	}
+
+	private static Process startServer(int port, Path log) throws IOException {
+		return new ProcessBuilder(HalfOpenIntegrationTests.javaBinary(), "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp",
+				HalfOpenIntegrationTests.testClasses(), HeartbeatApplication.class.getName(), "--server.port=" + port,
+				"--server.address=127.0.0.1", "--heartbeat.max-sessions-per-address=" + (CLIENTS * 2),
+				"--heartbeat.server-timeout=10m", "--heartbeat.server-ping-interval=0",
+				"--heartbeat.reconnect.initial-delay=" + INITIAL_DELAY.toMillis() + "ms",
+				"--heartbeat.reconnect.max-delay=" + MAX_DELAY.toMillis() + "ms", "--spring.main.banner-mode=off",
+				"--logging.level.io.wsheartbeat=WARN")
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+			.start();
+	}
+
+	/** Whether the server is up: a probe session gets its welcome. */
+	private static boolean welcomes(int port) {
+		try (SocketClient probe = SocketClient.connect(port)) {
+			return probe.readText().contains("\"welcome\"");
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+}
