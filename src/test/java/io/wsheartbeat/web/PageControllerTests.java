@@ -105,7 +105,7 @@ class PageControllerTests {
 			.andExpect(content().string(containsString("aria-current=\"page\">Server&#39;s view</a>")));
 		this.mvc.perform(get("/storm"))
 			.andExpect(content().string(containsString("data-run-url=\"/api/demo/restart-storm\"")))
-			.andExpect(content().string(containsString("max=\"1000\"")));
+			.andExpect(content().string(containsString("max=\"500\"")));
 	}
 
 }
