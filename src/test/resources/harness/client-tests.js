@@ -7,7 +7,7 @@ import { Backoff } from '/js/backoff.js';
 import { CloseCode, Fault, HeartbeatClient, State, socketUrl } from '/js/heartbeat-client.js';
 import { formatTime, LogView } from '/js/log-view.js';
 import { niceStep, RttChart } from '/js/rtt-chart.js';
-import { formatAddress, liveness, MAX_OPEN_ROWS, SessionsTable } from '/js/sessions-view.js';
+import { formatAddress, liveness, MAX_OPEN_ROWS, SessionsTable, watchSessions } from '/js/sessions-view.js';
 import { renderStormChart } from '/js/storm-chart.js';
 
 // --- A tiny runner ------------------------------------------------------------------------------
@@ -791,6 +791,38 @@ test('addresses as people write them: IPv6 shortened and bracketed, IPv4 unchang
   assertEqual(formatAddress('fe80:0:0:0:1:0:0:2:99'), '[fe80::1:0:0:2]:99', 'the longest zero run');
   assertEqual(formatAddress('127.0.0.1:8080'), '127.0.0.1:8080', 'IPv4');
   assertEqual(formatAddress(null), null, 'none');
+});
+
+test('sessions stream: live views shown; a stream the server refused is retried later, once; close ends it', () => {
+  const clock = new FakeClock();
+  const sources = [];
+  class FakeEventSource extends EventTarget {
+    static CLOSED = 2;
+    constructor(url) { super(); this.url = url; this.readyState = 0; this.closed = false; sources.push(this); }
+    close() { this.closed = true; this.readyState = 2; }
+    push(view) { this.dispatchEvent(Object.assign(new Event('sessions'), { data: JSON.stringify(view) })); }
+    fail(readyState) { this.readyState = readyState; this.dispatchEvent(new Event('error')); }
+  }
+  const statuses = [];
+  const views = [];
+  const watch = watchSessions('/api/sessions/stream', {
+    onView: (view) => views.push(view), onStatus: (status) => statuses.push(status), retryDelay: 5000,
+    EventSource: FakeEventSource, setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
+  });
+  sources[0].push({ open: [], recentlyClosed: [] });
+  assertEqual(views.length, 1, 'view delivered');
+  sources[0].fail(0); // a network error: EventSource reconnects by itself
+  assertEqual(clock.pending, 0, 'no timer of ours for that');
+  sources[0].fail(FakeEventSource.CLOSED); // refused: EventSource gave up
+  sources[0].fail(FakeEventSource.CLOSED);
+  assertEqual(clock.pending, 1, 'one retry timer');
+  clock.advance(5000);
+  assertEqual(sources.length, 2, 'a new EventSource after the delay');
+  sources[1].fail(FakeEventSource.CLOSED);
+  watch.close();
+  assertEqual(clock.pending, 0, 'close clears the retry timer');
+  assert(sources[1].closed, 'and closes the source');
+  assertEqual(statuses, ['connecting', 'live', 'connecting', 'stopped', 'stopped', 'connecting', 'stopped', 'stopped'], 'statuses');
 });
 
 test('storm chart: one bar per non-empty bucket, the largest marked, on the scale it is given', () => {

@@ -228,35 +228,71 @@ export class SessionsTable {
 }
 
 /**
- * Watches the sessions stream. EventSource reconnects by itself after a network error; the
- * status callback tells the page whether the view is live.
+ * Watches the sessions stream. EventSource reconnects by itself after a network error, but gives
+ * up for good when the server answers with an error status (503 while it starts or stops, or
+ * when too many pages watch); then this opens a new one after retryDelay, so a panel is never
+ * left frozen. The status callback tells the page whether the view is live.
  *
- * @param {string} url the stream's URL, relative to the page
- * @param {{onView: (view: object) => void, onStatus: (status: 'live'|'connecting'|'stopped') => void}} callbacks
- * @returns {{close: () => void}}
+ * @param {string} url the stream's URL
+ * @param {object} options
+ * @param {(view: object) => void} options.onView
+ * @param {(status: 'live'|'connecting'|'stopped') => void} options.onStatus
+ * @param {number} [options.retryDelay] ms before a new EventSource after the old one gave up
+ * @returns {{close: () => void}} close() ends the watch and its retry timer
  */
-export function watchSessions(url, { onView, onStatus, EventSource = globalThis.EventSource }) {
-  const source = new EventSource(url);
-  onStatus('connecting');
-  source.addEventListener('sessions', (event) => {
-    let view;
-    try {
-      view = JSON.parse(event.data);
-    } catch {
+export function watchSessions(url, {
+  onView,
+  onStatus,
+  retryDelay = 5000,
+  EventSource = globalThis.EventSource,
+  setTimeout = (callback, delay) => globalThis.setTimeout(callback, delay),
+  clearTimeout = (id) => globalThis.clearTimeout(id),
+}) {
+  let source = null;
+  let retryTimer = null;
+  let closed = false;
+
+  function open() {
+    retryTimer = null;
+    if (closed) {
       return;
     }
-    onStatus('live');
-    onView(view);
-  });
-  source.addEventListener('error', () => {
-    // CLOSED: the server refused the stream (e.g. too many watchers); EventSource gives up.
-    onStatus(source.readyState === EventSource.CLOSED ? 'stopped' : 'connecting');
-  });
-  const close = () => {
-    source.close();
+    onStatus('connecting');
+    source = new EventSource(url);
+    source.addEventListener('sessions', (event) => {
+      let view;
+      try {
+        view = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      onStatus('live');
+      onView(view);
+    });
+    source.addEventListener('error', () => {
+      if (source.readyState !== EventSource.CLOSED) {
+        onStatus('connecting'); // EventSource retries by itself
+        return;
+      }
+      onStatus('stopped');
+      if (!closed && retryTimer === null) {
+        retryTimer = setTimeout(open, retryDelay);
+      }
+    });
+  }
+
+  function close() {
+    closed = true;
+    if (retryTimer !== null) {
+      clearTimeout(retryTimer);
+      retryTimer = null;
+    }
+    source?.close();
     onStatus('stopped');
-  };
+  }
+
   // Leaving the page frees the server's watcher slot at once rather than at the next failed write.
-  window.addEventListener('pagehide', () => source.close(), { once: true });
+  window.addEventListener('pagehide', close, { once: true });
+  open();
   return { close };
 }

@@ -8,6 +8,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -33,6 +35,8 @@ import io.wsheartbeat.heartbeat.SessionRegistry;
  */
 @Component
 class SessionsStream implements SmartLifecycle, DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(SessionsStream.class);
 
 	// Each watcher is an open HTTP response; a bound keeps a crowd of tabs from pinning threads.
 	static final int MAX_WATCHERS = 64;
@@ -78,9 +82,16 @@ class SessionsStream implements SmartLifecycle, DisposableBean {
 		if (this.watchers.isEmpty()) {
 			return;
 		}
-		String view = currentView();
-		for (SseEmitter watcher : this.watchers) {
-			send(watcher, view);
+		try {
+			String view = currentView();
+			for (SseEmitter watcher : this.watchers) {
+				send(watcher, view);
+			}
+		}
+		catch (RuntimeException ex) {
+			// An exception escaping a scheduleWithFixedDelay task cancels it for good: every open
+			// page would freeze. Skip this one push instead; the next may succeed.
+			logger.warn("Could not push the sessions view to its watchers", ex);
 		}
 	}
 
