@@ -38,6 +38,8 @@ class AbuseIntegrationTests {
 
 	private static final int SAMPLES = 600;
 
+	private static final Duration FLOODER_PERIOD = Duration.ofMillis(50);
+
 	private static final int BLOCKS = 3;
 
 	@LocalServerPort
@@ -124,11 +126,14 @@ class AbuseIntegrationTests {
 	}
 
 	/**
-	 * Connects, writes heartbeats as fast as the socket takes them, reads to the close, and does
-	 * it again until told to stop; bounded at 2,000 connections and 60 s.
+	 * Every {@link #FLOODER_PERIOD} a new flooder connects and writes heartbeats as fast as the
+	 * socket takes them, then reads to the close; until told to stop, bounded at 2,000 flooders
+	 * and 60 s. One flooder at a time, each as fast as it can: the abuse the rate limit is for.
+	 * (Reconnecting as fast as possible would be a connection flood, which is what
+	 * {@code max-sessions-per-address} is for, and would measure handshakes rather than the limit.)
 	 */
 	private Void floodUntilStopped(AtomicBoolean flooding, AtomicInteger closedWith1008, AtomicInteger closedOtherwise)
-			throws IOException {
+			throws Exception {
 		ByteArrayOutputStream burst = new ByteArrayOutputStream();
 		for (int i = 0; i < 500; i++) {
 			burst.writeBytes(SocketClient.frame(SocketClient.TEXT,
@@ -136,20 +141,35 @@ class AbuseIntegrationTests {
 		}
 		byte[] frames = burst.toByteArray();
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-		for (int round = 0; round < 2000 && flooding.get() && System.nanoTime() < deadline; round++) {
-			try (SocketClient flooder = SocketClient.connect("127.0.0.1", this.port, FLOODER)) {
-				flooder.readText();
-				try {
-					flooder.send(frames);
+		AtomicInteger rounds = new AtomicInteger();
+		java.util.concurrent.CompletableFuture<Void> stopped = new java.util.concurrent.CompletableFuture<>();
+		java.util.concurrent.ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+		try {
+			pacer.scheduleAtFixedRate(() -> {
+				if (!flooding.get() || rounds.incrementAndGet() > 2000 || System.nanoTime() > deadline) {
+					stopped.complete(null);
+					return;
 				}
-				catch (IOException ex) {
-					// The server may close before the burst is written: the close code says why.
+				try (SocketClient flooder = SocketClient.connect("127.0.0.1", this.port, FLOODER)) {
+					flooder.readText();
+					try {
+						flooder.send(frames);
+					}
+					catch (IOException ex) {
+						// The server may close before the burst is written: the close code says why.
+					}
+					int code = flooder.awaitClose(1000);
+					(code == 1008 ? closedWith1008 : closedOtherwise).incrementAndGet();
 				}
-				int code = flooder.awaitClose(1000);
-				(code == 1008 ? closedWith1008 : closedOtherwise).incrementAndGet();
-			}
+				catch (IOException | RuntimeException ex) {
+					stopped.completeExceptionally(ex);
+				}
+			}, 0, FLOODER_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+			return stopped.get(90, TimeUnit.SECONDS);
 		}
-		return null;
+		finally {
+			pacer.shutdownNow();
+		}
 	}
 
 	private static void await(java.util.concurrent.Callable<Boolean> condition) {
