@@ -117,6 +117,9 @@ class HalfOpenIntegrationTests {
 				client.sendText("{\"type\":\"heartbeat\",\"interval\":20000}");
 				client.readText();
 			}
+			// Sampling every thread's stack pauses the whole JVM, so the sampler runs from here on:
+			// it must weigh on the measurement before the cut as on the one during the reaping.
+			sampler.scheduleAtFixedRate(sends::sample, 0, 50, TimeUnit.MILLISECONDS);
 			AckRoundTrips.measure(healthy, 100);
 			List<Long> before = AckRoundTrips.measure(healthy, 300);
 
@@ -131,7 +134,6 @@ class HalfOpenIntegrationTests {
 
 			Map<String, Long> goneAt = new java.util.concurrent.ConcurrentHashMap<>();
 			sampler.scheduleAtFixedRate(() -> {
-				sends.sample();
 				long now = System.nanoTime();
 				deadIds.stream().filter((id) -> this.registry.find(id).isEmpty()).forEach((id) -> goneAt.putIfAbsent(id, now));
 			}, 0, 50, TimeUnit.MILLISECONDS);
