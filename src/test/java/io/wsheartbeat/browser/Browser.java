@@ -13,6 +13,9 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -29,7 +32,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * ({@code CI=true}) or with {@code -Dbrowser.tests.required=true} they fail instead, so a build
  * that silently skipped them cannot pass.
  */
-final class Browser implements AutoCloseable {
+final class Browser implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
 	static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
@@ -37,13 +40,25 @@ final class Browser implements AutoCloseable {
 
 	static final String INSTALL = "install with: apt-get install -y chromium chromium-driver";
 
-	private final ChromeDriver driver;
+	private final int width;
 
-	private final Path userDataDir;
+	private final int height;
 
-	private Browser(ChromeDriver driver, Path userDataDir) {
-		this.driver = driver;
-		this.userDataDir = userDataDir;
+	private ChromeDriver driver;
+
+	private Path userDataDir;
+
+	private Browser(int width, int height) {
+		this.width = width;
+		this.height = height;
+	}
+
+	/**
+	 * One browser for a test class, as a JUnit extension ({@code @RegisterExtension}): started
+	 * before the class's first test, closed after its last.
+	 */
+	static Browser perTestClass() {
+		return new Browser(1280, 900);
 	}
 
 	/** A fresh browser with a laptop-sized window; skipped (or failed in CI) without Chromium. */
@@ -52,13 +67,29 @@ final class Browser implements AutoCloseable {
 	}
 
 	static Browser start(int width, int height) {
+		Browser browser = new Browser(width, height);
+		browser.launch();
+		return browser;
+	}
+
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		launch();
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		close();
+	}
+
+	private void launch() {
 		assumeInstalled();
 		Path userDataDir = createTempDir();
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(CHROMIUM.toFile());
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-				"--disable-sync", "--lang=en-US", "--window-size=" + width + "," + height,
+				"--disable-sync", "--lang=en-US", "--window-size=" + this.width + "," + this.height,
 				"--user-data-dir=" + userDataDir);
 		ChromeDriverService service = new ChromeDriverService.Builder()
 			.usingDriverExecutable(new File(CHROMEDRIVER.toString()))
@@ -67,7 +98,8 @@ final class Browser implements AutoCloseable {
 		ChromeDriver driver = new ChromeDriver(service, options);
 		driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
 		driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
-		return new Browser(driver, userDataDir);
+		this.driver = driver;
+		this.userDataDir = userDataDir;
 	}
 
 	static boolean required() {
@@ -173,6 +205,9 @@ final class Browser implements AutoCloseable {
 
 	@Override
 	public void close() {
+		if (this.driver == null) {
+			return; // never started: Chromium is missing and the tests were skipped
+		}
 		try {
 			this.driver.quit();
 		}

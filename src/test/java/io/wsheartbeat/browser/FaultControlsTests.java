@@ -2,10 +2,9 @@ package io.wsheartbeat.browser;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebElement;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -30,22 +29,11 @@ class FaultControlsTests {
 
 	static final Duration SERVER_TIMEOUT = Duration.ofSeconds(2);
 
-	private static Browser browser;
+	@RegisterExtension
+	static final Browser browser = Browser.perTestClass();
 
 	@LocalServerPort
 	int port;
-
-	@BeforeAll
-	static void startBrowser() {
-		browser = Browser.start();
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		if (browser != null) {
-			browser.close();
-		}
-	}
 
 	@BeforeEach
 	void openPage() {

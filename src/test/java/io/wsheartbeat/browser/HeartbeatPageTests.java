@@ -3,10 +3,9 @@ package io.wsheartbeat.browser;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -31,22 +30,11 @@ class HeartbeatPageTests {
 
 	static final Duration WAIT = Duration.ofSeconds(10);
 
-	private static Browser browser;
+	@RegisterExtension
+	static final Browser browser = Browser.perTestClass();
 
 	@LocalServerPort
 	int port;
-
-	@BeforeAll
-	static void startBrowser() {
-		browser = Browser.start();
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		if (browser != null) {
-			browser.close();
-		}
-	}
 
 	@BeforeEach
 	void openPage() {

@@ -5,12 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -37,22 +37,15 @@ class ScenarioScreenshotTests {
 
 	static final int WIDTH = 1280;
 
-	private static Browser browser;
+	@RegisterExtension
+	static final Browser browser = Browser.perTestClass();
 
 	@LocalServerPort
 	int port;
 
 	@BeforeAll
-	static void startBrowser() throws IOException {
-		browser = Browser.start();
+	static void createScreenshotFolder() throws IOException {
 		Files.createDirectories(PageScreenshotTests.SCREENSHOTS);
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		if (browser != null) {
-			browser.close();
-		}
 	}
 
 	@BeforeEach

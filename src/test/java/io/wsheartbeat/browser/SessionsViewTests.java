@@ -3,9 +3,8 @@ package io.wsheartbeat.browser;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -26,28 +25,14 @@ class SessionsViewTests {
 
 	static final Duration WAIT = Duration.ofSeconds(10);
 
-	private static Browser page;
+	@RegisterExtension
+	static final Browser page = Browser.perTestClass();
 
-	private static Browser sessions;
+	@RegisterExtension
+	static final Browser sessions = Browser.perTestClass();
 
 	@LocalServerPort
 	int port;
-
-	@BeforeAll
-	static void startBrowsers() {
-		page = Browser.start();
-		sessions = Browser.start();
-	}
-
-	@AfterAll
-	static void stopBrowsers() {
-		if (page != null) {
-			page.close();
-		}
-		if (sessions != null) {
-			sessions.close();
-		}
-	}
 
 	@Test
 	void shouldShowMyOwnSessionMarkedInThePagesPanel() {
