@@ -19,8 +19,9 @@ import static org.awaitility.Awaitility.await;
  * Debian's nginx as a reverse proxy in front of the test's server: started on a free loopback
  * port with a config written for the test, stopped and its files removed on {@link #close()}.
  * The config is the one README's "Behind a reverse proxy" shows, with a short read timeout.
+ * Public for the browser test that puts the page behind it.
  */
-final class Nginx implements AutoCloseable {
+public final class Nginx implements AutoCloseable {
 
 	private static final Path BINARY = Path.of("/usr/sbin/nginx");
 
@@ -40,12 +41,12 @@ final class Nginx implements AutoCloseable {
 	 * Whether nginx can run here; where it cannot, the tests that need it are skipped, except under
 	 * {@code CI=true}, where {@code .ci/run} installs it and they must run.
 	 */
-	static void assumeInstalled() {
+	public static void assumeInstalled() {
 		Prerequisites.require(Files.isExecutable(BINARY),
 				"nginx is not installed at " + BINARY + " (apt-get install -y nginx-light)");
 	}
 
-	static Nginx proxyTo(int appPort, Duration readTimeout) throws IOException {
+	public static Nginx proxyTo(int appPort, Duration readTimeout) throws IOException {
 		Path directory = Files.createTempDirectory("heartbeat-nginx-");
 		int port = freePort();
 		String config = """
@@ -74,7 +75,7 @@ final class Nginx implements AutoCloseable {
 				            proxy_http_version 1.1;
 				            proxy_set_header Upgrade $http_upgrade;
 				            proxy_set_header Connection $connection_upgrade;
-				            proxy_set_header Host $host;
+				            proxy_set_header Host $http_host;
 				            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
 				            proxy_set_header X-Forwarded-Proto $scheme;
 				            proxy_read_timeout %4$ds;
@@ -105,7 +106,7 @@ final class Nginx implements AutoCloseable {
 		return nginx;
 	}
 
-	int port() {
+	public int port() {
 		return this.port;
 	}
 
