@@ -25,7 +25,8 @@ export function niceStep(value) {
   return 10 * magnitude;
 }
 
-function element(name, attributes = {}, text = null) {
+/** An SVG element with these attributes and, if given, this text (as textContent). */
+export function svgElement(name, attributes = {}, text = null) {
   const node = document.createElementNS(SVG_NS, name);
   for (const [key, value] of Object.entries(attributes)) {
     node.setAttribute(key, String(value));
@@ -122,32 +123,32 @@ export class RttChart {
     const yMax = Math.ceil(highest / yStep) * yStep;
     const y = (rtt) => plot.bottom - (Math.min(rtt, yMax) / yMax) * (plot.bottom - plot.top);
 
-    const grid = element('g', { class: 'chart-grid' });
+    const grid = svgElement('g', { class: 'chart-grid' });
     for (let value = 0; value <= yMax; value += yStep) {
       grid.append(
-        element('line', { x1: plot.left, x2: plot.right, y1: y(value), y2: y(value) }),
-        element('text', { x: plot.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, String(value)),
+        svgElement('line', { x1: plot.left, x2: plot.right, y1: y(value), y2: y(value) }),
+        svgElement('text', { x: plot.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, String(value)),
       );
     }
-    grid.append(element('text', { class: 'chart-axis', x: plot.left - 6, y: plot.top - 10, 'text-anchor': 'end' }, this.#labels.axis));
+    grid.append(svgElement('text', { class: 'chart-axis', x: plot.left - 6, y: plot.top - 10, 'text-anchor': 'end' }, this.#labels.axis));
     // About one time label per 90 px, so a phone's chart is not crowded.
     const xStep = niceStep(span / 1000 / Math.max(2, Math.floor((plot.right - plot.left) / 90))) * 1000;
     for (let ago = 0; ago <= span; ago += xStep) {
       const at = x(now - ago);
       grid.append(
-        element('line', { class: 'chart-tick', x1: at, x2: at, y1: plot.bottom, y2: plot.bottom + 4 }),
-        element('text', { x: at, y: height - 6, 'text-anchor': ago === 0 ? 'end' : 'middle' },
+        svgElement('line', { class: 'chart-tick', x1: at, x2: at, y1: plot.bottom, y2: plot.bottom + 4 }),
+        svgElement('text', { x: at, y: height - 6, 'text-anchor': ago === 0 ? 'end' : 'middle' },
           ago === 0 ? this.#labels.now : this.#labels.ago(ago)),
       );
     }
 
-    const threshold = element('g', { class: 'chart-threshold' });
+    const threshold = svgElement('g', { class: 'chart-threshold' });
     threshold.append(
-      element('line', { x1: plot.left, x2: plot.right, y1: y(this.#threshold), y2: y(this.#threshold) }),
-      element('text', { x: plot.left + 6, y: y(this.#threshold) - 5 }, this.#labels.threshold(this.#threshold)),
+      svgElement('line', { x1: plot.left, x2: plot.right, y1: y(this.#threshold), y2: y(this.#threshold) }),
+      svgElement('text', { x: plot.left + 6, y: y(this.#threshold) - 5 }, this.#labels.threshold(this.#threshold)),
     );
 
-    const marks = element('g', { class: 'chart-marks' });
+    const marks = svgElement('g', { class: 'chart-marks' });
     // Labels of marks close together go on separate rows rather than on top of each other.
     const rowEnds = [];
     for (const mark of this.#marks) {
@@ -161,13 +162,13 @@ export class RttChart {
       }
       rowEnds[row] = from + 84;
       const labelY = plot.top + 10 + (row % 4) * 13;
-      const group = element('g', { class: `chart-mark chart-mark-${mark.kind}` });
+      const group = svgElement('g', { class: `chart-mark chart-mark-${mark.kind}` });
       group.dataset.kind = mark.kind;
       group.append(
-        element('line', { x1: at, x2: at, y1: plot.top, y2: plot.bottom }),
+        svgElement('line', { x1: at, x2: at, y1: plot.top, y2: plot.bottom }),
         leftward
-          ? element('text', { x: at - 4, y: labelY, 'text-anchor': 'end' }, mark.label)
-          : element('text', { x: at + 4, y: labelY }, mark.label),
+          ? svgElement('text', { x: at - 4, y: labelY, 'text-anchor': 'end' }, mark.label)
+          : svgElement('text', { x: at + 4, y: labelY }, mark.label),
       );
       marks.append(group);
     }
@@ -178,15 +179,15 @@ export class RttChart {
       path += `${point.segment === segment ? 'L' : 'M'}${x(point.at).toFixed(1)},${y(point.rtt).toFixed(1)}`;
       segment = point.segment;
     }
-    const line = element('path', { class: 'chart-line', d: path || 'M0,0' });
+    const line = svgElement('path', { class: 'chart-line', d: path || 'M0,0' });
 
-    const dots = element('g', { class: 'chart-points' });
+    const dots = svgElement('g', { class: 'chart-points' });
     for (const point of this.#points) {
-      const dot = element('circle', {
+      const dot = svgElement('circle', {
         class: point.rtt > this.#threshold ? 'chart-point chart-point-slow' : 'chart-point',
         cx: x(point.at).toFixed(1), cy: y(point.rtt).toFixed(1), r: 3.5,
       });
-      dot.append(element('title', {}, this.#labels.ms(point.rtt)));
+      dot.append(svgElement('title', {}, this.#labels.ms(point.rtt)));
       dots.append(dot);
     }
 

@@ -4,22 +4,10 @@
  * full jitter's low spread can be compared at a glance.
  */
 
-import { niceStep } from './rtt-chart.js';
+import { niceStep, svgElement as element } from './rtt-chart.js';
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
 
 const MARGIN = Object.freeze({ top: 14, right: 12, bottom: 28, left: 44 });
-
-function element(name, attributes = {}, text = null) {
-  const node = document.createElementNS(SVG_NS, name);
-  for (const [key, value] of Object.entries(attributes)) {
-    node.setAttribute(key, String(value));
-  }
-  if (text !== null) {
-    node.textContent = text;
-  }
-  return node;
-}
 
 /**
  * @param {SVGSVGElement} svg
