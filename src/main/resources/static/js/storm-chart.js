@@ -6,7 +6,6 @@
 
 import { niceStep, svgElement as element } from './rtt-chart.js';
 
-
 const MARGIN = Object.freeze({ top: 14, right: 12, bottom: 28, left: 44 });
 
 /**
