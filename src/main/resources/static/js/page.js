@@ -156,7 +156,8 @@ function renderFaultState(fault, delay = null) {
 
 // --- Countdowns: the next heartbeat and the ack deadline --------------------------------------
 
-// Ticks every 100 ms while open and only then; every way out of open stops it.
+// Ticks every 100 ms from Connect to Disconnect. While the client is reconnecting the countdowns
+// show nothing, but the chart keeps sliding, so the gap in the round trips is there to see.
 const TICK_MS = 100;
 let tickTimer = null;
 let lastChartRender = 0;
@@ -189,7 +190,7 @@ function tick() {
   if (Date.now() - lastChartRender >= 1000) {
     renderChart();
   }
-  if (client.state === State.OPEN) {
+  if (client.state !== State.DISCONNECTED) {
     tickTimer = setTimeout(tick, TICK_MS);
   }
 }
@@ -236,10 +237,10 @@ function on(type, listener) {
 on('statechange', ({ state }) => {
   renderBadge();
   renderControls();
-  if (state === State.OPEN) {
-    startTicking();
-  } else {
+  if (state === State.DISCONNECTED) {
     stopTicking();
+  } else {
+    startTicking();
   }
   renderCountdowns();
 });
@@ -293,6 +294,10 @@ on('intervalchange', ({ from, to, rtt, slowRtt, slow }) => {
 
 on('acktimeout', ({ timeout }) => {
   log.append('ack-timeout', t('log.ackTimeout', { timeout: duration(timeout) }), { level: 'error' });
+});
+
+on('connecttimeout', ({ timeout }) => {
+  log.append('connect-timeout', t('log.connectTimeout', { timeout: duration(timeout) }), { level: 'error' });
 });
 
 on('timerlate', ({ timer, lateBy }) => {
