@@ -258,8 +258,9 @@ export function watchSessions(url, {
       return;
     }
     onStatus('connecting');
-    source = new EventSource(url);
-    source.addEventListener('sessions', (event) => {
+    const current = new EventSource(url);
+    source = current;
+    current.addEventListener('sessions', (event) => {
       let view;
       try {
         view = JSON.parse(event.data);
@@ -269,8 +270,11 @@ export function watchSessions(url, {
       onStatus('live');
       onView(view);
     });
-    source.addEventListener('error', () => {
-      if (source.readyState !== EventSource.CLOSED) {
+    current.addEventListener('error', () => {
+      if (current !== source) {
+        return; // a source this watch already stopped
+      }
+      if (current.readyState !== EventSource.CLOSED) {
         onStatus('connecting'); // EventSource retries by itself
         return;
       }
@@ -281,18 +285,34 @@ export function watchSessions(url, {
     });
   }
 
-  function close() {
-    closed = true;
+  function stop() {
     if (retryTimer !== null) {
       clearTimeout(retryTimer);
       retryTimer = null;
     }
     source?.close();
+    source = null;
     onStatus('stopped');
   }
 
-  // Leaving the page frees the server's watcher slot at once rather than at the next failed write.
-  window.addEventListener('pagehide', close, { once: true });
+  // Leaving the page frees the server's watcher slot at once rather than at the next failed
+  // write. A page the browser kept in its back/forward cache watches again when it is shown.
+  const onPageHide = () => stop();
+  const onPageShow = (event) => {
+    if (event.persisted && source === null) {
+      open();
+    }
+  };
+  window.addEventListener('pagehide', onPageHide);
+  window.addEventListener('pageshow', onPageShow);
+
+  function close() {
+    closed = true;
+    window.removeEventListener('pagehide', onPageHide);
+    window.removeEventListener('pageshow', onPageShow);
+    stop();
+  }
+
   open();
   return { close };
 }
