@@ -132,6 +132,7 @@ function fakeSockets() {
 }
 
 const EVENTS = ['statechange', 'connecting', 'open', 'welcome', 'heartbeat', 'ack', 'intervalchange', 'acktimeout',
+  'connecttimeout',
   'timerlate', 'close', 'reconnectscheduled', 'noreconnect', 'disconnect', 'messagesent', 'echo', 'servererror',
   'socketerror', 'unreadable', 'paused', 'resumed', 'simulaterequested', 'simulated'];
 
@@ -299,7 +300,7 @@ test('no second reconnect timer: online while reconnecting connects once, at onc
   assertEqual(client.state, State.RECONNECTING, 'reconnecting');
   client.networkOnline();
   assertEqual(sockets.all.length, 2, 'connects at once');
-  assertEqual(clock.pending, 0, 'the backoff timer is gone');
+  assertEqual(clock.pending, 1, 'the backoff timer is gone; the new socket\'s connect timeout runs');
   client.networkOnline();
   assertEqual(sockets.all.length, 2, 'online while connecting does nothing');
   assertEqual(of('reconnectscheduled').length, 1, 'one schedule');
@@ -410,6 +411,47 @@ test('the attempt counter resets after the first ack on a new connection, not on
   assertEqual(of('reconnectscheduled').map((e) => e.attempt), [1, 2, 1], 'attempts');
 });
 
+test('a socket that does not open within the connect timeout is given up with 4002 and reconnected', () => {
+  const { client, sockets, clock, of } = setup();
+  client.connect();
+  clock.advance(9_999);
+  assertEqual(client.state, State.CONNECTING, 'still connecting just before the timeout');
+  clock.advance(1);
+  assertEqual(of('connecttimeout').map((e) => e.timeout), [10_000], 'the timeout reported');
+  assertEqual(sockets.all[0].closedWith, { code: CloseCode.CONNECT_TIMEOUT, reason: 'connect timeout' }, 'socket closed');
+  assertEqual(of('close').map((e) => [e.code, e.byClient]), [[CloseCode.CONNECT_TIMEOUT, true]], 'close reported');
+  assertEqual(client.state, State.RECONNECTING, 'a reconnect scheduled');
+  sockets.all[0].serverOpen(); // the abandoned handshake completing late changes nothing
+  assertEqual(client.state, State.RECONNECTING, 'the old socket cannot open the client');
+  clock.advance(RECONNECT.maxDelay);
+  assertEqual(sockets.all.length, 2, 'a new socket');
+  sockets.last.serverOpen();
+  sockets.last.ack(clock);
+  clock.advance(10_000 + TIMINGS.interval); // beats keep going unanswered: an ack timeout, not a connect timeout
+  assertEqual(of('connecttimeout').length, 1, 'no connect timeout once open');
+});
+
+test('a connect timeout missed in a throttled tab is acted on when the page becomes visible', () => {
+  const { client, clock, of } = setup();
+  client.connect();
+  clock.jump(15_000);
+  client.pageVisible();
+  assertEqual(of('timerlate').map((e) => e.timer), ['connect'], 'noticed as late');
+  assertEqual(of('connecttimeout').length, 1, 'given up once');
+  assertEqual(client.state, State.RECONNECTING, 'reconnecting');
+});
+
+test('a new connection reports its own round trip, not the one before it', () => {
+  const { sockets, clock } = connected();
+  clock.advance(TIMINGS.interval);
+  assertEqual(sockets.last.heartbeats().at(-1).rtt, 10, 'the second heartbeat carries the first round trip');
+  sockets.last.serverClose(1006);
+  clock.advance(RECONNECT.maxDelay);
+  sockets.last.serverOpen();
+  assertEqual(sockets.last.heartbeats().length, 1, 'the new connection beat once');
+  assertEqual(sockets.last.heartbeats()[0].rtt, undefined, 'with no round trip yet');
+});
+
 // --- Adaptive interval, welcome, deadlines ---------------------------------------------------
 
 test('a slow RTT moves to the slow interval and back, declared in the next heartbeat', () => {
@@ -477,7 +519,7 @@ test('an overdue reconnect runs when the page becomes visible', () => {
   clock.jump(5000);
   client.pageVisible();
   assertEqual(sockets.all.length, 2, 'reconnected at once');
-  assertEqual(clock.pending, 0, 'no timer left behind');
+  assertEqual(clock.pending, 1, 'no timer left behind but the new socket\'s connect timeout');
 });
 
 test('a stale socket cannot act after a new one opened', () => {
@@ -793,16 +835,21 @@ test('addresses as people write them: IPv6 shortened and bracketed, IPv4 unchang
   assertEqual(formatAddress(null), null, 'none');
 });
 
-test('sessions stream: live views shown; a stream the server refused is retried later, once; close ends it', () => {
-  const clock = new FakeClock();
-  const sources = [];
-  class FakeEventSource extends EventTarget {
+/** An EventSource class whose instances land in sources, and that the test drives. */
+function fakeEventSource(sources) {
+  return class FakeEventSource extends EventTarget {
     static CLOSED = 2;
     constructor(url) { super(); this.url = url; this.readyState = 0; this.closed = false; sources.push(this); }
     close() { this.closed = true; this.readyState = 2; }
     push(view) { this.dispatchEvent(Object.assign(new Event('sessions'), { data: JSON.stringify(view) })); }
     fail(readyState) { this.readyState = readyState; this.dispatchEvent(new Event('error')); }
-  }
+  };
+}
+
+test('sessions stream: live views shown; a stream the server refused is retried later, once; close ends it', () => {
+  const clock = new FakeClock();
+  const sources = [];
+  const FakeEventSource = fakeEventSource(sources);
   const statuses = [];
   const views = [];
   const watch = watchSessions('/api/sessions/stream', {
@@ -823,6 +870,27 @@ test('sessions stream: live views shown; a stream the server refused is retried 
   assertEqual(clock.pending, 0, 'close clears the retry timer');
   assert(sources[1].closed, 'and closes the source');
   assertEqual(statuses, ['connecting', 'live', 'connecting', 'stopped', 'stopped', 'connecting', 'stopped', 'stopped'], 'statuses');
+});
+
+test('sessions stream: stopped while the page is hidden, watched again when it comes back from the cache', () => {
+  const clock = new FakeClock();
+  const sources = [];
+  const statuses = [];
+  const watch = watchSessions('/api/sessions/stream', {
+    onView: () => {}, onStatus: (status) => statuses.push(status), EventSource: fakeEventSource(sources),
+    setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
+  });
+  const transition = (type) => window.dispatchEvent(new PageTransitionEvent(type, { persisted: true }));
+  transition('pagehide');
+  assert(sources[0].closed, 'hidden: the source is closed, freeing the server\'s slot');
+  transition('pageshow');
+  assertEqual(sources.length, 2, 'shown from the cache: a new source');
+  transition('pageshow');
+  assertEqual(sources.length, 2, 'not a second one while the first is open');
+  watch.close();
+  transition('pageshow');
+  assertEqual(sources.length, 2, 'nothing after close');
+  assertEqual(statuses, ['connecting', 'stopped', 'connecting', 'stopped'], 'statuses');
 });
 
 test('storm chart: one bar per non-empty bucket, the largest marked, on the scale it is given', () => {

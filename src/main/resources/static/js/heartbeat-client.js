@@ -14,6 +14,7 @@ import { Backoff } from './backoff.js';
  *   ack                {rtt, serverTime, nextHeartbeatAt}
  *   intervalchange     {from, to, rtt, slowRtt, slow}
  *   acktimeout         {timeout}
+ *   connecttimeout     {timeout}            the socket did not open in time: closed, and a reconnect scheduled
  *   timerlate          {timer, lateBy}      a deadline passed while its timer had not fired (throttled tab)
  *   close              {code, reason, wasClean, byClient}
  *   reconnectscheduled {delay, attempt, cap}
@@ -57,6 +58,7 @@ export const CloseCode = Object.freeze({
   TRY_AGAIN_LATER: 1013,
   HEARTBEAT_TIMEOUT: 4000,
   ACK_TIMEOUT: 4001,
+  CONNECT_TIMEOUT: 4002,
 });
 
 const TIMING_KEYS = ['interval', 'ackTimeout', 'serverTimeout', 'slowRtt', 'slowInterval', 'maxInterval'];
@@ -75,6 +77,7 @@ export class HeartbeatClient extends EventTarget {
   #setTimeout;
   #clearTimeout;
   #now;
+  #connectTimeout;
 
   #state = State.DISCONNECTED;
   #socket = null;
@@ -100,18 +103,24 @@ export class HeartbeatClient extends EventTarget {
   #pendingTimestamp = null;
   #reconnectTimer = null;
   #reconnectAt = 0;
+  #connectTimer = null;
+  #connectDeadline = 0;
 
   /**
    * @param {string} url the WebSocket URL, see socketUrl()
    * @param {object} options
    * @param {object} options.timings interval, ackTimeout, serverTimeout, slowRtt, slowInterval, maxInterval (ms)
    * @param {object} options.reconnect initialDelay, maxDelay (ms), multiplier
+   * @param {number} [options.connectTimeout] ms a new socket may take to open. A handshake lost on
+   *   the way (a SYN a firewall drops) can otherwise leave it connecting for minutes, with no
+   *   reconnect ever scheduled.
    * @param {Function} [options.WebSocket] [options.setTimeout] [options.clearTimeout] [options.now] [options.random]
    *   replaced in tests
    */
   constructor(url, {
     timings,
     reconnect,
+    connectTimeout = 10_000,
     WebSocket = globalThis.WebSocket,
     setTimeout = (callback, delay) => globalThis.setTimeout(callback, delay),
     clearTimeout = (id) => globalThis.clearTimeout(id),
@@ -127,6 +136,7 @@ export class HeartbeatClient extends EventTarget {
     this.#setTimeout = setTimeout;
     this.#clearTimeout = clearTimeout;
     this.#now = now;
+    this.#connectTimeout = connectTimeout;
   }
 
   get state() { return this.#state; }
@@ -258,6 +268,7 @@ export class HeartbeatClient extends EventTarget {
   #open() {
     this.#sessionId = null;
     this.#ackedOnThisSocket = false;
+    this.#lastRtt = null; // a round trip belongs to its connection; the new one reports its own
     this.#interval = this.#timings.interval;
     this.#emit('connecting', { url: this.#url, attempt: this.#attempt });
     let socket;
@@ -273,6 +284,11 @@ export class HeartbeatClient extends EventTarget {
     socket.onclose = (event) => this.#onClose(socket, event);
     socket.onerror = () => this.#onError(socket);
     this.#socket = socket;
+    this.#connectDeadline = this.#now() + this.#connectTimeout;
+    this.#connectTimer = this.#setTimeout(() => {
+      this.#connectTimer = null;
+      this.#onConnectTimeout();
+    }, this.#connectTimeout);
     this.#setState(State.CONNECTING);
   }
 
@@ -280,6 +296,7 @@ export class HeartbeatClient extends EventTarget {
     if (socket !== this.#socket) {
       return;
     }
+    this.#clearConnectTimer();
     this.#setState(State.OPEN);
     this.#emit('open', {});
     if (this.#paused) {
@@ -410,6 +427,14 @@ export class HeartbeatClient extends EventTarget {
     this.#scheduleReconnect();
   }
 
+  #onConnectTimeout() {
+    this.#emit('connecttimeout', { timeout: this.#connectTimeout });
+    this.#clearTimers();
+    this.#retireSocket()?.close(CloseCode.CONNECT_TIMEOUT, 'connect timeout');
+    this.#emit('close', { code: CloseCode.CONNECT_TIMEOUT, reason: 'connect timeout', wasClean: false, byClient: true });
+    this.#scheduleReconnect();
+  }
+
   #onClose(socket, event) {
     if (socket !== this.#socket) {
       return;
@@ -466,6 +491,11 @@ export class HeartbeatClient extends EventTarget {
    */
   #checkDeadlines() {
     const now = this.#now();
+    if (this.#connectTimer !== null && now >= this.#connectDeadline) {
+      this.#emit('timerlate', { timer: 'connect', lateBy: now - this.#connectDeadline });
+      this.#onConnectTimeout();
+      return true;
+    }
     if (this.#ackTimer !== null && now >= this.#ackDeadline) {
       this.#emit('timerlate', { timer: 'ack', lateBy: now - this.#ackDeadline });
       this.#onAckTimeout();
@@ -496,11 +526,19 @@ export class HeartbeatClient extends EventTarget {
     return socket;
   }
 
-  /** Called on every way out of open (and out of reconnecting): no timer outlives its purpose. */
+  /** Called on every way out of connecting, open and reconnecting: no timer outlives its purpose. */
   #clearTimers() {
     this.#clearHeartbeatTimer();
     this.#clearAckTimer();
     this.#clearReconnectTimer();
+    this.#clearConnectTimer();
+  }
+
+  #clearConnectTimer() {
+    if (this.#connectTimer !== null) {
+      this.#clearTimeout(this.#connectTimer);
+      this.#connectTimer = null;
+    }
   }
 
   #clearHeartbeatTimer() {
