@@ -88,6 +88,24 @@ final class ServerUnderTest implements AutoCloseable {
 		return ProcStats.cpuMillis(pid());
 	}
 
+	/**
+	 * Resident memory once it has settled after {@link #collectGarbage()}: a collector may hand
+	 * free memory back to the system on its own thread after the collection returns (Shenandoah
+	 * does), so the first reading could still count the garbage. At most 5 s of readings.
+	 */
+	long settledRssKib() {
+		long previous = rssKib();
+		for (int reading = 0; reading < 20; reading++) {
+			waitForExit(Duration.ofMillis(250));
+			long current = rssKib();
+			if (current >= previous) {
+				return current;
+			}
+			previous = current;
+		}
+		return previous;
+	}
+
 	/** For our JVM: a full GC, so that resident memory shows what is live rather than garbage. */
 	void collectGarbage() {
 		if (this.kind != Kind.OURS) {
