@@ -223,7 +223,7 @@ class HeartbeatHandler extends TextWebSocketHandler {
 	}
 
 	private void send(TrackedSession tracked, OutboundMessage message) {
-		tracked.send(this.jsonMapper.writeValueAsString(message));
+		tracked.send(message.toJson(this.jsonMapper));
 	}
 
 	private void limitBlockingSends(WebSocketSession session) {

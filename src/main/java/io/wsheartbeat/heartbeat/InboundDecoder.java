@@ -3,8 +3,11 @@ package io.wsheartbeat.heartbeat;
 import java.time.Duration;
 
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonParser.NumberType;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
 
 import org.springframework.stereotype.Component;
 
@@ -16,6 +19,12 @@ import io.wsheartbeat.heartbeat.InboundMessage.Unusable;
 /**
  * Turns a text frame into an {@link InboundMessage}. It never throws: whatever the client sent,
  * the answer is a message or an {@link Unusable} naming the first problem found.
+ *
+ * <p>One pass of Jackson's streaming parser, keeping only the fields the protocol knows: a
+ * heartbeat arrives for every session every few seconds, and building a tree of it cost more than
+ * the rest of its handling. The whole frame is still read before any field is judged, so input
+ * that is not JSON somewhere is {@code invalid-json} wherever it breaks, and the fields are checked
+ * in one order (type, then the type's own fields) whatever order they came in.
  */
 @Component
 class InboundDecoder {
@@ -34,68 +43,69 @@ class InboundDecoder {
 	// arithmetic on deadlines far from overflow.
 	private static final long MAX_DURATION_MILLIS = Duration.ofDays(1).toMillis();
 
-	private final JsonMapper jsonMapper;
-
-	InboundDecoder(JsonMapper jsonMapper) {
-		this.jsonMapper = jsonMapper;
-	}
+	// The protocol's own factory rather than the application's mapper: frames are strict JSON
+	// (no comments, NaN or single quotes; nesting depth and number length bounded by Jackson's
+	// StreamReadConstraints) whatever else the application's JSON is configured to accept.
+	private final JsonFactory jsonFactory = JsonFactory.builder().build();
 
 	InboundMessage decode(String text) {
-		JsonNode json;
-		try {
-			json = this.jsonMapper.readTree(text);
+		Fields fields;
+		try (JsonParser parser = this.jsonFactory.createParser(ObjectReadContext.empty(), text)) {
+			fields = Fields.read(parser);
 		}
 		catch (JacksonException ex) {
 			return new Unusable(INVALID_JSON, "the message is not valid JSON");
 		}
-		if (json == null || json.isMissingNode()) {
+		if (fields == Fields.NOT_ONE_VALUE) {
+			return new Unusable(INVALID_JSON, "the message is not valid JSON: more follows the first value");
+		}
+		if (fields == Fields.EMPTY) {
 			return new Unusable(INVALID_JSON, "the message is empty");
 		}
-		if (!json.isObject()) {
+		if (fields == Fields.NOT_AN_OBJECT) {
 			return new Unusable(NOT_AN_OBJECT, "the message must be a JSON object");
 		}
-		JsonNode type = json.get("type");
-		if (type == null || type.isNull()) {
+		Value type = fields.type;
+		if (type == null || type.token() == JsonToken.VALUE_NULL) {
 			return new Unusable(MISSING_TYPE, "the message has no \"type\"");
 		}
-		if (!type.isString()) {
+		if (type.token() != JsonToken.VALUE_STRING) {
 			return new Unusable(INVALID_FIELD, "\"type\" must be a string");
 		}
-		return switch (type.asString()) {
-			case "heartbeat" -> heartbeat(json);
-			case "message" -> message(json);
-			case "simulate" -> simulate(json);
+		return switch (type.text()) {
+			case "heartbeat" -> heartbeat(fields);
+			case "message" -> message(fields);
+			case "simulate" -> simulate(fields);
 			default -> new Unusable(UNKNOWN_TYPE, "unknown type; expected \"heartbeat\", \"message\" or \"simulate\"");
 		};
 	}
 
-	private InboundMessage heartbeat(JsonNode json) {
-		JsonNode timestamp = json.get("timestamp");
-		if (timestamp != null && !timestamp.isNumber()) {
+	private InboundMessage heartbeat(Fields fields) {
+		Value timestamp = fields.timestamp;
+		if (timestamp != null && !timestamp.token().isNumeric()) {
 			return new Unusable(INVALID_FIELD, "\"timestamp\" must be a number");
 		}
-		JsonNode interval = json.get("interval");
-		if (interval != null && !isMillis(interval, 1)) {
+		if (fields.interval != null && !isMillis(fields.interval, 1)) {
 			return new Unusable(INVALID_FIELD, "\"interval\" must be a whole number of milliseconds from 1 to " + MAX_DURATION_MILLIS);
 		}
-		JsonNode rtt = json.get("rtt");
-		if (rtt != null && !isMillis(rtt, 0)) {
+		if (fields.rtt != null && !isMillis(fields.rtt, 0)) {
 			return new Unusable(INVALID_FIELD, "\"rtt\" must be a whole number of milliseconds from 0 to " + MAX_DURATION_MILLIS);
 		}
-		return new Heartbeat(timestamp, toDuration(interval), toDuration(rtt));
+		return new Heartbeat((timestamp != null) ? timestamp.text() : null, toDuration(fields.interval),
+				toDuration(fields.rtt));
 	}
 
-	private InboundMessage message(JsonNode json) {
-		JsonNode text = json.get("text");
-		if (text == null || !text.isString()) {
+	private InboundMessage message(Fields fields) {
+		Value text = fields.text;
+		if (text == null || text.token() != JsonToken.VALUE_STRING) {
 			return new Unusable(INVALID_FIELD, "\"text\" must be a string");
 		}
 		// JSON may spell half of a surrogate pair on its own ("\uD800"); such a string has no UTF-8
 		// form, and echoing it would fail in the container's encoder and end the session with 1011.
-		if (hasUnpairedSurrogate(text.asString())) {
+		if (hasUnpairedSurrogate(text.text())) {
 			return new Unusable(INVALID_FIELD, "\"text\" must be valid Unicode: it has an unpaired surrogate");
 		}
-		return new Message(text.asString());
+		return new Message(text.text());
 	}
 
 	private static boolean hasUnpairedSurrogate(String text) {
@@ -111,26 +121,116 @@ class InboundDecoder {
 		return false;
 	}
 
-	private InboundMessage simulate(JsonNode json) {
-		JsonNode name = json.get("fault");
-		SimulatedFault fault = (name != null && name.isString()) ? SimulatedFault.fromWireName(name.asString()).orElse(null) : null;
+	private InboundMessage simulate(Fields fields) {
+		Value name = fields.fault;
+		SimulatedFault fault = (name != null && name.token() == JsonToken.VALUE_STRING)
+				? SimulatedFault.fromWireName(name.text()).orElse(null) : null;
 		if (fault == null) {
 			return new Unusable(INVALID_FIELD, "\"fault\" must be one of " + SimulatedFault.wireNames());
 		}
-		JsonNode delay = json.get("delay");
+		Value delay = fields.delay;
 		if (fault == SimulatedFault.DELAY_ACKS && (delay == null || !isMillis(delay, 0))) {
 			return new Unusable(INVALID_FIELD, "\"delay\" must be a whole number of milliseconds from 0 to " + MAX_DURATION_MILLIS);
 		}
 		return new Simulate(fault, (fault == SimulatedFault.DELAY_ACKS) ? toDuration(delay) : null);
 	}
 
-	private static boolean isMillis(JsonNode value, long min) {
-		return value.isIntegralNumber() && value.canConvertToLong()
-				&& value.asLong() >= min && value.asLong() <= MAX_DURATION_MILLIS;
+	private static boolean isMillis(Value value, long min) {
+		return value.whole() != null && value.whole() >= min && value.whole() <= MAX_DURATION_MILLIS;
 	}
 
-	private static Duration toDuration(JsonNode millis) {
-		return (millis != null) ? Duration.ofMillis(millis.asLong()) : null;
+	private static Duration toDuration(Value millis) {
+		return (millis != null) ? Duration.ofMillis(millis.whole()) : null;
+	}
+
+	/**
+	 * One field's value as far as the protocol needs it.
+	 * @param token what kind of JSON value it is
+	 * @param text a string's content, a number as written; {@code null} for anything else
+	 * @param whole a whole number that fits a {@code long}; {@code null} for anything else
+	 */
+	private record Value(JsonToken token, String text, Long whole) {
+
+		/** The value the parser is at; an object or array is skipped, as no field of the protocol is one. */
+		static Value read(JsonParser parser, JsonToken token) {
+			if (token.isStructStart()) {
+				parser.skipChildren();
+				return new Value(token, null, null);
+			}
+			String text = (token == JsonToken.VALUE_STRING || token.isNumeric()) ? parser.getString() : null;
+			Long whole = (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != NumberType.BIG_INTEGER)
+					? parser.getLongValue() : null;
+			return new Value(token, text, whole);
+		}
+
+	}
+
+	/** The fields of the protocol a frame had; a field given twice keeps its last value. */
+	private static final class Fields {
+
+		static final Fields EMPTY = new Fields();
+
+		static final Fields NOT_AN_OBJECT = new Fields();
+
+		static final Fields NOT_ONE_VALUE = new Fields();
+
+		Value type;
+
+		Value timestamp;
+
+		Value interval;
+
+		Value rtt;
+
+		Value text;
+
+		Value fault;
+
+		Value delay;
+
+		/**
+		 * Reads the whole frame.
+		 * @return the fields of an object, or {@link #EMPTY}, {@link #NOT_AN_OBJECT} or, for a
+		 * second value after the first, {@link #NOT_ONE_VALUE}
+		 * @throws JacksonException if the frame is not JSON
+		 */
+		static Fields read(JsonParser parser) {
+			JsonToken root = parser.nextToken();
+			if (root == null) {
+				return EMPTY;
+			}
+			Fields fields;
+			if (root == JsonToken.START_OBJECT) {
+				fields = readObject(parser);
+			}
+			else {
+				parser.skipChildren();
+				fields = NOT_AN_OBJECT;
+			}
+			return (parser.nextToken() == null) ? fields : NOT_ONE_VALUE;
+		}
+
+		private static Fields readObject(JsonParser parser) {
+			Fields fields = new Fields();
+			while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+				String name = parser.currentName();
+				Value value = Value.read(parser, parser.nextToken());
+				switch (name) {
+					case "type" -> fields.type = value;
+					case "timestamp" -> fields.timestamp = value;
+					case "interval" -> fields.interval = value;
+					case "rtt" -> fields.rtt = value;
+					case "text" -> fields.text = value;
+					case "fault" -> fields.fault = value;
+					case "delay" -> fields.delay = value;
+					default -> {
+						// not part of protocol v1: ignored, so that newer clients can add fields
+					}
+				}
+			}
+			return fields;
+		}
+
 	}
 
 }

@@ -2,8 +2,6 @@ package io.wsheartbeat.heartbeat;
 
 import java.time.Duration;
 
-import tools.jackson.databind.JsonNode;
-
 /**
  * What a client sent, decoded. Input the server cannot use is a value ({@link Unusable}) to answer,
  * not an exception: one client's bad frame must never reach the container as an error.
@@ -12,11 +10,12 @@ sealed interface InboundMessage {
 
 	/**
 	 * {@code {"type":"heartbeat","timestamp":...,"interval":...,"rtt":...}}.
-	 * @param timestamp the client's timestamp, echoed back unchanged; {@code null} if it sent none
+	 * @param timestamp the client's timestamp as it wrote it, a JSON number, to be echoed back
+	 * unchanged; {@code null} if it sent none
 	 * @param interval the interval the client beats at now, or {@code null} if it did not say
 	 * @param rtt the last round-trip time the client measured, or {@code null} if it did not say
 	 */
-	record Heartbeat(JsonNode timestamp, Duration interval, Duration rtt) implements InboundMessage {
+	record Heartbeat(String timestamp, Duration interval, Duration rtt) implements InboundMessage {
 	}
 
 	/** {@code {"type":"message","text":"..."}}: ordinary data, echoed back. */

@@ -5,7 +5,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import tools.jackson.databind.json.JsonMapper;
 
 import io.wsheartbeat.heartbeat.InboundMessage.Heartbeat;
 import io.wsheartbeat.heartbeat.InboundMessage.Message;
@@ -15,17 +14,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class InboundDecoderTests {
 
-	private final InboundDecoder decoder = new InboundDecoder(JsonMapper.builder().build());
+	private final InboundDecoder decoder = new InboundDecoder();
 
 	@Test
 	void decodesAHeartbeatWithEveryField() {
 		InboundMessage message = this.decoder.decode("{\"type\":\"heartbeat\",\"timestamp\":1732500000123,\"interval\":60000,\"rtt\":42}");
 
 		assertThat(message).isInstanceOfSatisfying(Heartbeat.class, (heartbeat) -> {
-			assertThat(heartbeat.timestamp().asLong()).isEqualTo(1732500000123L);
+			assertThat(heartbeat.timestamp()).isEqualTo("1732500000123");
 			assertThat(heartbeat.interval()).isEqualTo(Duration.ofMinutes(1));
 			assertThat(heartbeat.rtt()).isEqualTo(Duration.ofMillis(42));
 		});
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "12.5", "-0", "1E2", "1e400", "-9223372036854775809", "4.9e-324" })
+	void keepsTheTimestampAsTheClientWroteIt(String timestamp) {
+		assertThat(this.decoder.decode("{\"timestamp\":" + timestamp + ",\"type\":\"heartbeat\"}"))
+			.isEqualTo(new Heartbeat(timestamp, null, null));
 	}
 
 	@Test
@@ -43,6 +49,15 @@ class InboundDecoderTests {
 			"``                                              | invalid-json",
 			"`{\"type\":\"heartbeat\"`                       | invalid-json",
 			"`{\"type\":\"heartbeat\"} trailing`             | invalid-json",
+			"`{\"type\":\"heartbeat\"} {\"type\":\"heartbeat\"}` | invalid-json",
+			"`[1] 2`                                         | invalid-json",
+			"`[1`                                            | invalid-json",
+			"`[1]`                                           | not-an-object",
+			"`{\"type\":\"heartbeat\",\"timestamp\":NaN}`  | invalid-json",
+			"`{\"type\":\"heartbeat\",\"timestamp\":[1]}`  | invalid-field",
+			"`{\"type\":\"heartbeat\",\"timestamp\":null}` | invalid-field",
+			"`{\"type\":\"heartbeat\",\"interval\":99999999999999999999}` | invalid-field",
+			"`{\"type\":\"message\",\"type\":\"nonsense\"}` | unknown-type",
 			"`null`                                          | not-an-object",
 			"`42`                                            | not-an-object",
 			"`{\"type\":[]}`                                 | invalid-field",
