@@ -33,7 +33,7 @@ class HeartbeatSchedule implements SchedulingConfigurer {
 	public void configureTasks(ScheduledTaskRegistrar registrar) {
 		registrar.addFixedDelayTask(this.reaper::reap, this.properties.reaperPeriod());
 		if (HeartbeatProperties.isPositive(this.properties.serverPingInterval())) {
-			registrar.addFixedRateTask(this.pinger::pingAll, this.properties.serverPingInterval());
+			registrar.addFixedDelayTask(this.pinger::pingDueSessions, this.pinger.passPeriod());
 		}
 	}
 

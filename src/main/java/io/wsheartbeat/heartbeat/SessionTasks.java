@@ -43,8 +43,9 @@ class SessionTasks implements DisposableBean {
 		this.executor.setRemoveOnCancelPolicy(true);
 	}
 
-	void ping(TrackedSession session) {
-		if (!tryRun(() -> session.ping(this.clock.nanoTime()), Duration.ZERO)) {
+	/** Pings {@code session} after {@code delay}; skipped if the queue is full. */
+	void ping(TrackedSession session, Duration delay) {
+		if (!tryRun(() -> session.ping(this.clock.nanoTime()), delay)) {
 			logger.debug("Ping to {} skipped: the task queue is full", session);
 		}
 	}

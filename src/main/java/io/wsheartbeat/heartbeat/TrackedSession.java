@@ -31,7 +31,8 @@ public final class TrackedSession {
 
 	private static final Logger logger = LoggerFactory.getLogger(TrackedSession.class);
 
-	private static final long NEVER = Long.MIN_VALUE;
+	/** A time that has not come: no pong yet, no round trip yet, no ping planned yet. */
+	static final long NEVER = Long.MIN_VALUE;
 
 	private static final long ONE_SECOND = Duration.ofSeconds(1).toNanos();
 
@@ -63,6 +64,9 @@ public final class TrackedSession {
 	private final AtomicLong messagesReceived = new AtomicLong();
 
 	private final AtomicLong heartbeatsAcked = new AtomicLong();
+
+	// When the next ping is due (ServerPinger). Only the pinger's passes touch it, one at a time.
+	private long nextPingNanos = NEVER;
 
 	// The rate window is touched only by the thread delivering this session's messages, and the
 	// container delivers one message at a time per session.
@@ -178,6 +182,15 @@ public final class TrackedSession {
 	 */
 	public void send(String text) {
 		sendOrGiveUp(new TextMessage(text));
+	}
+
+	/** When the pinger is to ping this session next; {@link #NEVER} until its first pass over it. */
+	long nextPingNanos() {
+		return this.nextPingNanos;
+	}
+
+	void nextPingAt(long nanos) {
+		this.nextPingNanos = nanos;
 	}
 
 	/** Sends a protocol Ping whose payload is the send time, so the pong tells the round trip. */

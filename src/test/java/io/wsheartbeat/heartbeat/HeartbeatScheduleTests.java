@@ -1,5 +1,6 @@
 package io.wsheartbeat.heartbeat;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
 class HeartbeatScheduleTests {
@@ -23,7 +25,9 @@ class HeartbeatScheduleTests {
 
 	private static int tasksFor(HeartbeatProperties properties) {
 		ScheduledTaskRegistrar registrar = new ScheduledTaskRegistrar();
-		new HeartbeatSchedule(properties, mock(SessionReaper.class), mock(ServerPinger.class)).configureTasks(registrar);
+		ServerPinger pinger = mock(ServerPinger.class);
+		given(pinger.passPeriod()).willReturn(Duration.ofSeconds(1));
+		new HeartbeatSchedule(properties, mock(SessionReaper.class), pinger).configureTasks(registrar);
 		return registrar.getFixedDelayTaskList().size() + registrar.getFixedRateTaskList().size();
 	}
 
