@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,6 +64,24 @@ final class WireClient implements AutoCloseable {
 
 	void heartbeat(long timestamp) {
 		send("{\"type\":\"heartbeat\",\"timestamp\":" + timestamp + "}");
+	}
+
+	/**
+	 * Sends a heartbeat unless the server has begun closing the connection: a flood meets the
+	 * server's close part-way, and the send after it fails with "output closed".
+	 * @return whether it was sent
+	 */
+	boolean tryHeartbeat(long timestamp) {
+		try {
+			heartbeat(timestamp);
+			return true;
+		}
+		catch (CompletionException ex) {
+			if (this.webSocket.isOutputClosed()) {
+				return false;
+			}
+			throw ex;
+		}
 	}
 
 	void heartbeat(long timestamp, Duration interval) {
