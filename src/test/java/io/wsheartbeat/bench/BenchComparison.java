@@ -16,6 +16,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import io.wsheartbeat.bench.LoadOptions.Mode;
+import io.wsheartbeat.bench.ProcStats.CpuTime;
 import io.wsheartbeat.bench.ServerUnderTest.Kind;
 
 /**
@@ -34,9 +35,17 @@ public final class BenchComparison {
 	 * One load, the same for both servers. {@code warmsHandshakes}: whether the warm-up includes a
 	 * ramp of handshakes. Not where memory per connection is the measure: the memory the warm-up's
 	 * connections leave in either runtime's allocator would hide part of what is measured.
+	 * {@code countsSyscalls}: whether {@link SyscallCounter} counts the server's system calls in the
+	 * window; only where nothing else is measured, as counting costs the server some CPU.
 	 */
 	record Scenario(String name, String what, Mode mode, int connections, int openRate, long intervalMillis,
-			long durationSeconds, long silentWaitSeconds, boolean warmsHandshakes) {
+			long durationSeconds, long silentWaitSeconds, boolean warmsHandshakes, boolean countsSyscalls) {
+
+		Scenario(String name, String what, Mode mode, int connections, int openRate, long intervalMillis,
+				long durationSeconds, long silentWaitSeconds, boolean warmsHandshakes) {
+			this(name, what, mode, connections, openRate, intervalMillis, durationSeconds, silentWaitSeconds,
+					warmsHandshakes, false);
+		}
 
 		LoadOptions load(int port) {
 			return new LoadOptions(this.mode, "127.0.0.1", port, "/ws", Math.min(this.connections,
@@ -46,21 +55,45 @@ public final class BenchComparison {
 
 	}
 
-	/** What one run of one scenario against one server measured. */
+	/**
+	 * What one run of one scenario against one server measured.
+	 * @param serverCpuWindow the server's CPU time in the measured window
+	 * @param syscallsInWindow the server's system calls in the window, by name; empty unless counted
+	 */
 	record Run(int round, Scenario scenario, Kind server, GeneratorResult generator, long serverRssBeforeKib,
-			long serverRssHeldKib, long serverCpuWindowMillis, long serverCpuTotalMillis, long generatorCpuWindowMillis,
-			long acksInWindow, double reaperPassMeanMillis, String error) {
+			long serverRssHeldKib, CpuTime serverCpuWindow, long serverCpuTotalMillis, long generatorCpuWindowMillis,
+			long acksInWindow, double reaperPassMeanMillis, Map<String, Long> syscallsInWindow, String error) {
+
+		static Run failed(int round, Scenario scenario, Kind server, String error) {
+			return new Run(round, scenario, server, new GeneratorResult(), 0, 0, CpuTime.NONE, 0, 0, 0, -1, Map.of(),
+					error);
+		}
 
 		double rssPerConnectionBytes() {
 			return (this.generator.opened > 0) ? (this.serverRssHeldKib - this.serverRssBeforeKib) * 1024.0 / this.generator.opened : 0;
 		}
 
 		double serverCpuPerAckMicros() {
-			return (this.acksInWindow > 0) ? this.serverCpuWindowMillis * 1000.0 / this.acksInWindow : 0;
+			return perAck(this.serverCpuWindow.totalMillis() * 1000.0);
+		}
+
+		double serverSystemCpuPerAckMicros() {
+			return perAck(this.serverCpuWindow.systemMillis() * 1000.0);
+		}
+
+		/** How many of one kind of system call the server made per ack; NaN where none were counted. */
+		double syscallsPerAck(String name) {
+			Long count = this.syscallsInWindow.get(name);
+			return (count != null) ? perAck(count) : Double.NaN;
+		}
+
+		private double perAck(double total) {
+			return (this.acksInWindow > 0) ? total / this.acksInWindow : 0;
 		}
 
 		double serverCpuShare() {
-			return (this.generator.windowMillis > 0) ? (double) this.serverCpuWindowMillis / this.generator.windowMillis : 0;
+			return (this.generator.windowMillis > 0)
+					? (double) this.serverCpuWindow.totalMillis() / this.generator.windowMillis : 0;
 		}
 
 		String toJson() {
@@ -68,13 +101,22 @@ public final class BenchComparison {
 					+ this.server.label + "\", " + this.generator.toJsonFields() + ", \"serverRssBeforeKib\": "
 					+ this.serverRssBeforeKib + ", \"serverRssHeldKib\": " + this.serverRssHeldKib
 					+ ", \"serverRssPerConnectionBytes\": " + Math.round(rssPerConnectionBytes())
-					+ ", \"serverCpuWindowMillis\": " + this.serverCpuWindowMillis + ", \"serverCpuTotalMillis\": "
+					+ ", \"serverCpuWindowMillis\": " + this.serverCpuWindow.totalMillis()
+					+ ", \"serverSystemCpuWindowMillis\": " + this.serverCpuWindow.systemMillis()
+					+ ", \"serverSyscallsInWindow\": " + syscallsJson() + ", \"serverCpuTotalMillis\": "
 					+ this.serverCpuTotalMillis + ", \"serverCpuPerAckMicros\": "
 					+ String.format(Locale.ROOT, "%.2f", serverCpuPerAckMicros()) + ", \"acksInWindow\": "
 					+ this.acksInWindow + ", \"generatorCpuWindowMillis\": " + this.generatorCpuWindowMillis
 					+ ", \"reaperPassMeanMillis\": " + String.format(Locale.ROOT, "%.3f", this.reaperPassMeanMillis)
 					+ ", \"error\": " + ((this.error != null) ? "\"" + this.error.replace("\"", "'") + "\"" : "null")
 					+ "}";
+		}
+
+		private String syscallsJson() {
+			StringBuilder json = new StringBuilder("{");
+			this.syscallsInWindow.forEach((name, count) -> json.append((json.length() > 1) ? ", " : "")
+				.append('"').append(name).append("\": ").append(count));
+			return json.append('}').toString();
 		}
 
 	}
@@ -92,7 +134,9 @@ public final class BenchComparison {
 					new Scenario("beat-1s", "1,000 sessions beating every 1 s", Mode.HOLD, 1_000, 500, 1_000, 10, 0, true),
 					new Scenario("throughput-100", "closed loop, 100 connections", Mode.THROUGHPUT, 100, 1_000, 1_000, 5, 0, true),
 					new Scenario("throughput-10", "closed loop, 10 connections", Mode.THROUGHPUT, 10, 1_000, 1_000, 5, 0, true),
-					new Scenario("silent", "10 clients beat once, then stay silent", Mode.SILENT, 10, 1_000, 1_000, 0, 65, true));
+					new Scenario("silent", "10 clients beat once, then stay silent", Mode.SILENT, 10, 1_000, 1_000, 0, 65, true),
+					new Scenario("syscalls-100", "closed loop, 100 connections, system calls counted", Mode.THROUGHPUT, 100,
+							1_000, 1_000, 3, 0, true, true));
 		}
 		return List.of(
 				new Scenario("hold", "19,000 sessions beating every 30 s", Mode.HOLD, 19_000, 1_000, 30_000, 35, 0, true),
@@ -100,7 +144,9 @@ public final class BenchComparison {
 				new Scenario("beat-1s", "10,000 sessions beating every 1 s", Mode.HOLD, 10_000, 1_000, 1_000, 30, 0, true),
 				new Scenario("throughput-100", "closed loop, 100 connections", Mode.THROUGHPUT, 100, 1_000, 1_000, 15, 0, true),
 				new Scenario("throughput-10", "closed loop, 10 connections", Mode.THROUGHPUT, 10, 1_000, 1_000, 10, 0, true),
-				new Scenario("silent", "100 clients beat once, then stay silent", Mode.SILENT, 100, 1_000, 1_000, 0, 65, true));
+				new Scenario("silent", "100 clients beat once, then stay silent", Mode.SILENT, 100, 1_000, 1_000, 0, 65, true),
+				new Scenario("syscalls-100", "closed loop, 100 connections, system calls counted", Mode.THROUGHPUT, 100,
+						1_000, 1_000, 5, 0, true, true));
 	}
 
 	// Our server, configured for the load and otherwise as shipped: room for 19,000 sessions, all
@@ -169,7 +215,7 @@ public final class BenchComparison {
 						run = runOnce(round, scenario, kind);
 					}
 					catch (IOException ex) {
-						run = new Run(round, scenario, kind, new GeneratorResult(), 0, 0, 0, 0, 0, 0, -1, ex.getMessage());
+						run = Run.failed(round, scenario, kind, ex.getMessage());
 					}
 					this.runs.add(run);
 					System.out.printf(Locale.ROOT, "round %d %-15s %-9s opened=%d failed=%d closedByServer=%d acks=%d/%d p50=%dus p99=%dus rss/conn=%.0fB cpu/ack=%.1fus%s%n",
@@ -196,11 +242,12 @@ public final class BenchComparison {
 			warmUp(server, scenario.warmsHandshakes(), logs);
 			server.collectGarbage();
 			long rssBefore = server.settledRssKib();
-			long cpuStart = server.cpuMillis();
+			CpuTime cpuStart = server.cpuTime();
 			GeneratorResult result = new GeneratorResult();
 			String error = null;
-			long cpuGo = cpuStart;
-			long cpuHeld = cpuStart;
+			CpuTime cpuGo = cpuStart;
+			CpuTime cpuHeld = cpuStart;
+			Map<String, Long> syscalls = Map.of();
 			long generatorCpuGo = 0;
 			long generatorCpuHeld = 0;
 			long acksInWindow = 0;
@@ -215,12 +262,17 @@ public final class BenchComparison {
 				try {
 					List<String> ready = pool.awaitReady(rampTime);
 					double[] passesAtGo = server.reaperPasses();
-					cpuGo = server.cpuMillis();
+					SyscallCounter counter = scenario.countsSyscalls()
+							? SyscallCounter.start(server.pid(), logs.resolve(tag + ".perf")) : null;
+					cpuGo = server.cpuTime();
 					generatorCpuGo = pool.cpuMillis();
 					pool.go();
 					List<String> held = pool.awaitHeld(windowTime);
-					cpuHeld = server.cpuMillis();
+					cpuHeld = server.cpuTime();
 					generatorCpuHeld = pool.cpuMillis();
+					if (counter != null) {
+						syscalls = counter.stop();
+					}
 					acksInWindow = sumField(held, "acks") - sumField(ready, "acks");
 					double[] passesAtHeld = server.reaperPasses();
 					if (passesAtGo != null && passesAtHeld != null && passesAtHeld[0] > passesAtGo[0]) {
@@ -239,8 +291,9 @@ public final class BenchComparison {
 			if (!server.isAlive()) {
 				error = ((error != null) ? error + "; " : "") + kind.label + " server died";
 			}
-			return new Run(round, scenario, kind, result, rssBefore, rssHeld, cpuHeld - cpuGo, cpuHeld - cpuStart,
-					generatorCpuHeld - generatorCpuGo, acksInWindow, reaperPass, error);
+			return new Run(round, scenario, kind, result, rssBefore, rssHeld, cpuHeld.since(cpuGo),
+					cpuHeld.since(cpuStart).totalMillis(), generatorCpuHeld - generatorCpuGo, acksInWindow, reaperPass,
+					syscalls, error);
 		}
 	}
 

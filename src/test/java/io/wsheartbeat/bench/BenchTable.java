@@ -68,11 +68,22 @@ final class BenchTable {
 				ratioRow(table, runs, throughput, "server CPU per ack (us)", Run::serverCpuPerAckMicros,
 						throughput.equals("throughput-100") ? "at most 0.8x the reference's" : "",
 						throughput.equals("throughput-100") ? 0.8 : Double.NaN);
+				ratioRow(table, runs, throughput, "of which in the kernel (us)", Run::serverSystemCpuPerAckMicros, "",
+						Double.NaN);
 				ratioRow(table, runs, throughput, "server CPU used (cores)", Run::serverCpuShare, "", Double.NaN);
 				ratioRow(table, runs, throughput, "generator CPU per ack (us)",
 						(run) -> (run.acksInWindow() > 0) ? run.generatorCpuWindowMillis() * 1000.0 / run.acksInWindow() : 0,
 						"", Double.NaN);
 				rttRows(table, runs, throughput, 0.99, null);
+			}
+		}
+		String syscalls = "syscalls-100";
+		if (has(runs, syscalls)) {
+			// No ratios: where the reference makes almost none of a call, a ratio says nothing.
+			for (String name : SyscallCounter.EVENTS.keySet()) {
+				ToDoubleFunction<Run> perAck = (run) -> run.syscallsPerAck(name);
+				row(table, syscalls, name + " per ack", fmt2(median(runs, syscalls, Kind.OURS, perAck)),
+						fmt2(median(runs, syscalls, Kind.REFERENCE, perAck)), "", "", "");
 			}
 		}
 		if (has(runs, "silent")) {

@@ -32,17 +32,38 @@ final class ProcStats {
 		}
 	}
 
+	/** CPU time spent by a process: in its own code, and in the kernel on its behalf. */
+	record CpuTime(long userMillis, long systemMillis) {
+
+		static final CpuTime NONE = new CpuTime(0, 0);
+
+		long totalMillis() {
+			return this.userMillis + this.systemMillis;
+		}
+
+		CpuTime since(CpuTime earlier) {
+			return new CpuTime(this.userMillis - earlier.userMillis, this.systemMillis - earlier.systemMillis);
+		}
+
+	}
+
 	/** User plus system CPU time in milliseconds, or -1 when the process is gone. */
 	static long cpuMillis(long pid) {
+		CpuTime time = cpuTime(pid);
+		return (time != null) ? time.totalMillis() : -1;
+	}
+
+	/** Both parts of the CPU time, read at one instant, or {@code null} when the process is gone. */
+	static CpuTime cpuTime(long pid) {
 		try {
 			String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
 			// The command name, field 2, may hold spaces: count fields after its closing parenthesis.
 			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-			return ticks * 1000 / TICKS_PER_SECOND;
+			return new CpuTime(Long.parseLong(fields[11]) * 1000 / TICKS_PER_SECOND,
+					Long.parseLong(fields[12]) * 1000 / TICKS_PER_SECOND);
 		}
 		catch (IOException ex) {
-			return -1;
+			return null;
 		}
 		catch (RuntimeException ex) {
 			throw new UncheckedIOException(new IOException("cannot read /proc/" + pid + "/stat", ex));

@@ -84,8 +84,10 @@ final class ServerUnderTest implements AutoCloseable {
 		return ProcStats.rssKib(pid());
 	}
 
-	long cpuMillis() {
-		return ProcStats.cpuMillis(pid());
+	/** CPU time so far; {@link ProcStats.CpuTime#NONE} once the process is gone. */
+	ProcStats.CpuTime cpuTime() {
+		ProcStats.CpuTime time = ProcStats.cpuTime(pid());
+		return (time != null) ? time : ProcStats.CpuTime.NONE;
 	}
 
 	/**
