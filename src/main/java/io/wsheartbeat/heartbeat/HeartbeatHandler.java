@@ -148,8 +148,9 @@ class HeartbeatHandler extends TextWebSocketHandler {
 	}
 
 	private void heartbeatReceived(TrackedSession tracked, Heartbeat heartbeat) {
-		if (heartbeat.interval() != null) {
-			tracked.intervalDeclared(heartbeat.interval(), this.properties.deadlineFor(heartbeat.interval()));
+		if (heartbeat.interval() != null
+				&& tracked.intervalDeclared(heartbeat.interval(), this.properties.deadlineFor(heartbeat.interval()))) {
+			this.registry.deadlineCameNearer(tracked);
 		}
 		if (heartbeat.rtt() != null) {
 			tracked.rttReported(heartbeat.rtt());

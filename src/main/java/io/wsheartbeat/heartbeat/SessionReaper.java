@@ -11,9 +11,9 @@ import org.springframework.stereotype.Component;
  * Closes sessions that stayed silent past their deadline with 4000 "heartbeat timeout", and so
  * frees what a vanished client held: the socket, its buffers, its place in the registry.
  *
- * <p>Each pass removes a dead session from the registry at once and leaves the close frame to
- * {@link SessionTasks}, so a pass over every session is a read of two numbers each and never
- * waits on a network.
+ * <p>Each pass looks only at the sessions whose deadline may have come, from its
+ * {@link DeadlineWheel}, removes a dead one from the registry at once and leaves the close frame
+ * to {@link SessionTasks}, so a pass never waits on a network.
  */
 @Component
 class SessionReaper {
@@ -28,22 +28,34 @@ class SessionReaper {
 
 	private final HeartbeatMetrics metrics;
 
-	SessionReaper(SessionRegistry registry, SessionTasks tasks, MonotonicClock clock, HeartbeatMetrics metrics) {
+	private final DeadlineWheel deadlines;
+
+	SessionReaper(HeartbeatProperties properties, SessionRegistry registry, SessionTasks tasks, MonotonicClock clock,
+			HeartbeatMetrics metrics) {
 		this.registry = registry;
 		this.tasks = tasks;
 		this.clock = clock;
 		this.metrics = metrics;
+		this.deadlines = new DeadlineWheel(properties.reaperPeriod(), properties.deadlineFor(properties.maxInterval()));
 	}
 
 	/**
-	 * One pass over every session.
+	 * One pass over the sessions whose deadline may have come.
 	 * @return how many sessions it reaped
 	 */
 	int reap() {
 		long started = this.clock.nanoTime();
+		this.registry.drainToSchedule((session) -> this.deadlines.place(session.id(), session.deadlineNanos(), started));
 		int reaped = 0;
-		for (TrackedSession session : this.registry.sessions()) {
-			if (session.isSilentPastDeadline(started) && this.registry.remove(session.id(), CloseCodes.HEARTBEAT_TIMEOUT).isPresent()) {
+		for (String id : this.deadlines.takeDue(started)) {
+			TrackedSession session = this.registry.find(id).orElse(null);
+			if (session == null) {
+				continue; // closed since it was placed
+			}
+			if (!session.isSilentPastDeadline(started)) {
+				this.deadlines.place(id, session.deadlineNanos(), started);
+			}
+			else if (this.registry.remove(id, CloseCodes.HEARTBEAT_TIMEOUT).isPresent()) {
 				reaped++;
 				this.metrics.sessionReaped();
 				logger.debug("Reaping {}: silent past its deadline", session);

@@ -7,9 +7,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
@@ -27,6 +30,10 @@ import org.springframework.web.socket.CloseStatus;
 public class SessionRegistry {
 
 	private final Map<String, TrackedSession> sessions = new ConcurrentHashMap<>();
+
+	// Sessions the reaper has yet to place in its timetable: new ones, and ones whose deadline came
+	// nearer. Drained by each reaper pass.
+	private final Queue<TrackedSession> toSchedule = new ConcurrentLinkedQueue<>();
 
 	// Counted apart from the map so that two clients racing for the last place cannot both win.
 	private final AtomicInteger places = new AtomicInteger();
@@ -79,7 +86,24 @@ public class SessionRegistry {
 			return Admission.SERVER_FULL;
 		}
 		this.sessions.put(session.id(), session);
+		this.toSchedule.add(session);
 		return Admission.ADMITTED;
+	}
+
+	/**
+	 * Tells the reaper that a session's deadline came nearer than when it last looked (the client
+	 * declared a shorter interval), so that it looks again before the new deadline.
+	 */
+	void deadlineCameNearer(TrackedSession session) {
+		this.toSchedule.add(session);
+	}
+
+	/** Hands the reaper each session added, or whose deadline came nearer, since it last asked. */
+	void drainToSchedule(Consumer<TrackedSession> reaper) {
+		TrackedSession session;
+		while ((session = this.toSchedule.poll()) != null) {
+			reaper.accept(session);
+		}
 	}
 
 	// compute() runs atomically per key, so two connections from one host racing for its last

@@ -122,10 +122,14 @@ public final class TrackedSession {
 
 	/**
 	 * Records the interval the client says it beats at, and with it how long it may stay silent.
+	 * @return whether the session may now stay silent for less time than before, so that its
+	 * deadline came nearer
 	 */
-	void intervalDeclared(Duration interval, Duration silenceAllowed) {
+	boolean intervalDeclared(Duration interval, Duration silenceAllowed) {
+		long before = this.silenceAllowedNanos;
 		this.declaredInterval = interval;
 		this.silenceAllowedNanos = silenceAllowed.toNanos();
+		return this.silenceAllowedNanos < before;
 	}
 
 	/** Simulates a server that drops this session's acks, or delays them, or neither. */
@@ -174,6 +178,11 @@ public final class TrackedSession {
 	/** Whether the session stayed silent past its deadline at {@code nowNanos}. */
 	boolean isSilentPastDeadline(long nowNanos) {
 		return nowNanos - this.lastActiveNanos > this.silenceAllowedNanos;
+	}
+
+	/** When the session is silent past its deadline unless it speaks before. */
+	long deadlineNanos() {
+		return this.lastActiveNanos + this.silenceAllowedNanos;
 	}
 
 	/**

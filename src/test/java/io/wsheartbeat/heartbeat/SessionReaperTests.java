@@ -28,7 +28,7 @@ class SessionReaperTests {
 
 	private final SessionTasks tasks = new SessionTasks(this.properties, this.clock);
 
-	private final SessionReaper reaper = new SessionReaper(this.registry, this.tasks, this.clock,
+	private final SessionReaper reaper = new SessionReaper(this.properties, this.registry, this.tasks, this.clock,
 			new HeartbeatMetrics(this.meters, this.registry));
 
 	@AfterEach
