@@ -2,6 +2,8 @@ package io.wsheartbeat.heartbeat;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.websocket.Session;
@@ -209,15 +211,15 @@ class HeartbeatHandler extends TextWebSocketHandler {
 
 	/**
 	 * Closes every session with 1001 and refuses new ones: the server is going away.
-	 * @return how many sessions were closed
+	 * @return the sessions it closed
 	 */
-	int closeAllForShutdown() {
+	List<TrackedSession> closeAllForShutdown() {
 		this.acceptingSessions = false;
-		int closed = 0;
+		List<TrackedSession> closed = new ArrayList<>();
 		for (TrackedSession tracked : this.registry.sessions()) {
 			if (this.registry.remove(tracked.id(), CloseCodes.SHUTTING_DOWN).isPresent()) {
 				tracked.close(CloseCodes.SHUTTING_DOWN);
-				closed++;
+				closed.add(tracked);
 			}
 		}
 		return closed;

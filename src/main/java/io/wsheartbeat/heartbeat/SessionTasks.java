@@ -1,9 +1,14 @@
 package io.wsheartbeat.heartbeat;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +58,32 @@ class SessionTasks implements DisposableBean {
 	void close(TrackedSession session, CloseStatus status) {
 		if (!tryRun(() -> session.close(status), Duration.ZERO)) {
 			session.close(status);
+		}
+	}
+
+	/**
+	 * Waits until {@code done} holds, asking it every {@code every}, for at most {@code limit}.
+	 * @return whether it came to hold in time
+	 */
+	boolean awaitCondition(BooleanSupplier done, Duration every, Duration limit) throws InterruptedException {
+		CompletableFuture<Void> holds = new CompletableFuture<>();
+		ScheduledFuture<?> checks = this.executor.scheduleWithFixedDelay(() -> {
+			if (done.getAsBoolean()) {
+				holds.complete(null);
+			}
+		}, 0, every.toNanos(), TimeUnit.NANOSECONDS);
+		try {
+			holds.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+			return true;
+		}
+		catch (TimeoutException ex) {
+			return false;
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException("the condition failed", ex.getCause());
+		}
+		finally {
+			checks.cancel(false);
 		}
 	}
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.tomcat.websocket.WsSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,7 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 import org.springframework.web.socket.handler.SessionLimitExceededException;
 
@@ -224,6 +226,18 @@ public final class TrackedSession {
 			logger.debug("Send to session {} failed: {}", id(), ex.toString());
 			close(CloseStatus.SESSION_NOT_RELIABLE);
 		}
+	}
+
+	/**
+	 * Whether the connection is gone: not only closed for sending, as right after {@link #close},
+	 * but with the close handshake finished (the client's reply read) or the connection cut.
+	 */
+	boolean isConnectionClosed() {
+		if (this.session.getDelegate() instanceof NativeWebSocketSession nativeSession
+				&& nativeSession.getNativeSession() instanceof WsSession tomcat) {
+			return tomcat.isClosed();
+		}
+		return !this.session.isOpen();
 	}
 
 	/** Whether a send to this client has been under way for longer than {@code limit}. */
