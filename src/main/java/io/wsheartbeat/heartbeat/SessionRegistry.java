@@ -31,9 +31,10 @@ public class SessionRegistry {
 
 	private final Map<String, TrackedSession> sessions = new ConcurrentHashMap<>();
 
-	// Sessions the reaper has yet to place in its timetable: new ones, and ones whose deadline came
-	// nearer. Drained by each reaper pass.
-	private final Queue<TrackedSession> toSchedule = new ConcurrentLinkedQueue<>();
+	// Ids of the sessions the reaper has yet to place in its timetable: new ones, and ones whose
+	// deadline came nearer. Drained by each reaper pass; ids, so that a session closed meanwhile
+	// is not kept until then.
+	private final Queue<String> toSchedule = new ConcurrentLinkedQueue<>();
 
 	// Counted apart from the map so that two clients racing for the last place cannot both win.
 	private final AtomicInteger places = new AtomicInteger();
@@ -86,7 +87,7 @@ public class SessionRegistry {
 			return Admission.SERVER_FULL;
 		}
 		this.sessions.put(session.id(), session);
-		this.toSchedule.add(session);
+		this.toSchedule.add(session.id());
 		return Admission.ADMITTED;
 	}
 
@@ -95,14 +96,17 @@ public class SessionRegistry {
 	 * declared a shorter interval), so that it looks again before the new deadline.
 	 */
 	void deadlineCameNearer(TrackedSession session) {
-		this.toSchedule.add(session);
+		this.toSchedule.add(session.id());
 	}
 
-	/** Hands the reaper each session added, or whose deadline came nearer, since it last asked. */
+	/**
+	 * Hands the reaper each session added, or whose deadline came nearer, since it last asked, and
+	 * still open.
+	 */
 	void drainToSchedule(Consumer<TrackedSession> reaper) {
-		TrackedSession session;
-		while ((session = this.toSchedule.poll()) != null) {
-			reaper.accept(session);
+		String id;
+		while ((id = this.toSchedule.poll()) != null) {
+			find(id).ifPresent(reaper);
 		}
 	}
 
