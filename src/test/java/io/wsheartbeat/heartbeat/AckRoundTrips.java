@@ -69,14 +69,15 @@ final class AckRoundTrips {
 	}
 
 	/**
-	 * The most a p99 (us) may reach under load: twice the unloaded p99, taking at least 2.5 ms as
-	 * the unloaded value. On two shared cores loopback round trips jitter by milliseconds (a GC
+	 * The most a p99 (us) may reach under load: three times the unloaded p99, taking at least 2.5 ms
+	 * as the unloaded value. On two shared cores loopback round trips jitter by milliseconds (a GC
 	 * pause, the scheduler's tick) and 300 samples have only three above their p99, so below that
-	 * floor noise would decide; the faults these comparisons guard against (a thread blocked
+	 * floor noise would decide, and twice was crossed by noise alone (6.89 ms against 2 x 3.44 ms
+	 * in CI, with nothing stalled); the faults these comparisons guard against (a thread blocked
 	 * behind a dead or flooding peer) stall acks for up to the send time limit, seconds.
 	 */
 	static long allowedUnderLoad(long unloadedP99) {
-		return 2 * Math.max(unloadedP99, 2500);
+		return 3 * Math.max(unloadedP99, 2500);
 	}
 
 	static long p99(List<Long> samples) {
