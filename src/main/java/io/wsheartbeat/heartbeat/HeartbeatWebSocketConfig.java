@@ -11,7 +11,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.HandshakeHandler;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
  * Wires the heartbeat into the web server: the {@code /ws} endpoint, its origin check, and the
@@ -44,7 +46,13 @@ class HeartbeatWebSocketConfig implements WebSocketConfigurer {
 	@Override
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
 		registry.addHandler(this.handler, ENDPOINT)
+			.setHandshakeHandler(handshakeHandler())
 			.setAllowedOrigins(this.properties.allowedOrigins().toArray(String[]::new));
+	}
+
+	/** How {@code /ws} upgrades: sessions that keep no copy of their handshake's headers. */
+	static HandshakeHandler handshakeHandler() {
+		return new DefaultHandshakeHandler(new HeadersLeftBehindUpgradeStrategy());
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -43,14 +44,16 @@ final class WireClient implements AutoCloseable {
 	}
 
 	static WireClient connect(int port) {
-		return connect(port, null);
+		return connect(port, Map.of());
 	}
 
 	static WireClient connect(int port, String origin) {
+		return connect(port, (origin != null) ? Map.of("Origin", origin) : Map.of());
+	}
+
+	static WireClient connect(int port, Map<String, String> headers) {
 		WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
-		if (origin != null) {
-			builder.header("Origin", origin);
-		}
+		headers.forEach(builder::header);
 		return new WireClient(builder, URI.create("ws://127.0.0.1:" + port + "/ws"));
 	}
 
