@@ -38,7 +38,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxSessionsPerAddress open sessions from one remote address at most (the next one from it
  * gets close 1013); high enough for the many users one NAT or office gateway puts behind one address
  * @param maxMessagesPerSecond inbound messages one session may send per second (more: close 1008)
- * @param sendTimeLimit how long one send to a client may block before the session is given up
+ * @param sendTimeLimit how long one send to a client may block before the session is given up; a close
+ * frame and the wait for the client's reply to it are bounded by it too
  * @param sendBufferLimit how much outbound data may queue for one client while a send is blocked
  * @param connectionBufferSize the size of each of the read and write buffers Tomcat keeps per
  * connection; its default, 8KB, is Tomcat's own, and heartbeat frames need far less
