@@ -51,7 +51,7 @@ class HeartbeatWebSocketConfig implements WebSocketConfigurer {
 	}
 
 	/** How {@code /ws} upgrades: sessions that keep no copy of their handshake's headers. */
-	static HandshakeHandler handshakeHandler() {
+	private static HandshakeHandler handshakeHandler() {
 		return new DefaultHandshakeHandler(new HeadersLeftBehindUpgradeStrategy());
 	}
 

@@ -68,8 +68,14 @@ class SessionTasks implements DisposableBean {
 	boolean awaitCondition(BooleanSupplier done, Duration every, Duration limit) throws InterruptedException {
 		CompletableFuture<Void> holds = new CompletableFuture<>();
 		ScheduledFuture<?> checks = this.executor.scheduleWithFixedDelay(() -> {
-			if (done.getAsBoolean()) {
-				holds.complete(null);
+			try {
+				if (done.getAsBoolean()) {
+					holds.complete(null);
+				}
+			}
+			catch (RuntimeException ex) {
+				// Escaping, it would only end the checks silently, and the wait would run to its limit.
+				holds.completeExceptionally(ex);
 			}
 		}, 0, every.toNanos(), TimeUnit.NANOSECONDS);
 		try {

@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 class ReaperIntegrationTests {
 
 	// What a loaded 2-core CI machine may add to the scheduler's own period.
-	private static final Duration SCHEDULING_SLACK = Duration.ofMillis(700);
+	static final Duration SCHEDULING_SLACK = Duration.ofMillis(700);
 
 	@LocalServerPort
 	int port;

@@ -24,9 +24,6 @@ import static org.awaitility.Awaitility.await;
 				"heartbeat.slow-interval=4s", "heartbeat.max-interval=4s" })
 class ShorterIntervalIntegrationTests {
 
-	// What a loaded 2-core CI machine may add to the scheduler's own period.
-	private static final Duration SCHEDULING_SLACK = Duration.ofMillis(700);
-
 	@LocalServerPort
 	int port;
 
@@ -49,7 +46,7 @@ class ShorterIntervalIntegrationTests {
 			assertThat(closed.code()).isEqualTo(4000);
 			assertThat(Duration.ofNanos(closed.nanoTime() - lastHeartbeat)).as("server-timeout after it, not 6 s after the first")
 				.isGreaterThanOrEqualTo(this.properties.serverTimeout())
-				.isLessThanOrEqualTo(this.properties.serverTimeout().plus(this.properties.reaperPeriod()).plus(SCHEDULING_SLACK));
+				.isLessThanOrEqualTo(this.properties.serverTimeout().plus(this.properties.reaperPeriod()).plus(ReaperIntegrationTests.SCHEDULING_SLACK));
 		}
 	}
 

@@ -48,7 +48,7 @@ final class WireClient implements AutoCloseable {
 	}
 
 	static WireClient connect(int port, String origin) {
-		return connect(port, (origin != null) ? Map.of("Origin", origin) : Map.of());
+		return connect(port, Map.of("Origin", origin));
 	}
 
 	static WireClient connect(int port, Map<String, String> headers) {
