@@ -413,13 +413,17 @@ document.addEventListener('visibilitychange', () => {
 
 // --- The server's view ------------------------------------------------------------------------
 
-watchSessions(document.getElementById('sessions-view').dataset.stream, {
-  onView: (view) => sessions.render(view),
-  onStatus: (status) => {
-    elements.sessionsStatus.dataset.status = status;
-    elements.sessionsStatusText.textContent = t(`sessions.status.${status}`);
-  },
-});
+// Absent where the server's view is off (heartbeat.view.enabled=false): the page says so instead.
+const sessionsView = document.getElementById('sessions-view');
+if (sessionsView !== null) {
+  watchSessions(sessionsView.dataset.stream, {
+    onView: (view) => sessions.render(view),
+    onStatus: (status) => {
+      elements.sessionsStatus.dataset.status = status;
+      elements.sessionsStatusText.textContent = t(`sessions.status.${status}`);
+    },
+  });
+}
 
 new ResizeObserver(() => renderChart()).observe(document.getElementById('rtt-chart'));
 

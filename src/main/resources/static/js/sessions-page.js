@@ -15,10 +15,14 @@ const table = new SessionsTable(document.getElementById('sessions-body'), {
 const status = document.getElementById('sessions-status');
 const statusText = document.getElementById('sessions-status-text');
 
-watchSessions(document.getElementById('sessions-view').dataset.stream, {
-  onView: (view) => table.render(view),
-  onStatus: (state) => {
-    status.dataset.status = state;
-    statusText.textContent = t(`sessions.status.${state}`);
-  },
-});
+// Absent where the server's view is off (heartbeat.view.enabled=false): the page says so instead.
+const sessionsView = document.getElementById('sessions-view');
+if (sessionsView !== null) {
+  watchSessions(sessionsView.dataset.stream, {
+    onView: (view) => table.render(view),
+    onStatus: (state) => {
+      status.dataset.status = state;
+      statusText.textContent = t(`sessions.status.${state}`);
+    },
+  });
+}

@@ -70,12 +70,15 @@ public record HeartbeatProperties(
 		@DefaultValue @Valid @NotNull Demo demo) {
 
 	/**
-	 * The live view of the sessions ({@code /sessions} and the page's panel).
+	 * The server's view of the sessions ({@code /api/sessions}, its stream, {@code /sessions} and
+	 * the page's panel). Off unless switched on: it shows every client's address to whoever asks.
+	 * @param enabled whether the view answers with session data
 	 * @param refresh how often the view is pushed to its watchers; one snapshot serves them all
 	 * @param keepClosed how long a closed session stays in the view, greyed, with its close code
 	 * @param maxClosed how many closed sessions the view keeps at most
 	 */
 	public record View(
+			@DefaultValue("false") boolean enabled,
 			@DefaultValue("500ms") @NotNull Duration refresh,
 			@DefaultValue("60s") @NotNull Duration keepClosed,
 			@DefaultValue("50") @Min(0) @Max(1000) int maxClosed) {

@@ -31,6 +31,7 @@ class PageController {
 		model.addAttribute("timings", ClientTimings.from(this.properties));
 		model.addAttribute("demo", DemoControls.from(this.properties));
 		model.addAttribute("clientMessages", this.clientMessages.asJson(locale));
+		model.addAttribute("viewEnabled", this.properties.view().enabled());
 		model.addAttribute("nav", "home");
 		return "index";
 	}
@@ -39,6 +40,7 @@ class PageController {
 	@GetMapping("/sessions")
 	String sessions(Locale locale, Model model) {
 		model.addAttribute("clientMessages", this.clientMessages.asJson(locale));
+		model.addAttribute("viewEnabled", this.properties.view().enabled());
 		model.addAttribute("nav", "sessions");
 		return "sessions";
 	}

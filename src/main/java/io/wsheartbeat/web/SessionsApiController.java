@@ -1,6 +1,6 @@
 package io.wsheartbeat.web;
 
-import java.util.List;
+import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -9,27 +9,39 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import io.wsheartbeat.heartbeat.HeartbeatProperties;
 import io.wsheartbeat.heartbeat.SessionRegistry;
-import io.wsheartbeat.heartbeat.SessionSnapshot;
 
 /**
  * The registry as JSON, read-only: the open sessions, and a live stream of the sessions view.
+ * Both answer 403 unless {@code heartbeat.view.enabled}.
  */
 @RestController
 class SessionsApiController {
+
+	// Every client's address is in the view: off, it answers no session data at all.
+	private static final ResponseEntity<?> VIEW_OFF = ResponseEntity.status(HttpStatus.FORBIDDEN)
+		.contentType(MediaType.APPLICATION_JSON)
+		.body(Map.of("error", "the sessions view is off (heartbeat.view.enabled=false)"));
 
 	private final SessionRegistry registry;
 
 	private final SessionsStream stream;
 
-	SessionsApiController(SessionRegistry registry, SessionsStream stream) {
+	private final boolean enabled;
+
+	SessionsApiController(SessionRegistry registry, SessionsStream stream, HeartbeatProperties properties) {
 		this.registry = registry;
 		this.stream = stream;
+		this.enabled = properties.view().enabled();
 	}
 
 	@GetMapping("/api/sessions")
-	List<SessionSnapshot> sessions() {
-		return this.registry.snapshot();
+	ResponseEntity<?> sessions() {
+		if (!this.enabled) {
+			return VIEW_OFF;
+		}
+		return ResponseEntity.ok(this.registry.snapshot());
 	}
 
 	/**
@@ -37,7 +49,10 @@ class SessionsApiController {
 	 * {@code sessions} every {@code heartbeat.view.refresh}.
 	 */
 	@GetMapping(path = "/api/sessions/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	ResponseEntity<SseEmitter> stream() {
+	ResponseEntity<?> stream() {
+		if (!this.enabled) {
+			return VIEW_OFF;
+		}
 		SseEmitter emitter = this.stream.watch();
 		return (emitter != null) ? ResponseEntity.ok(emitter)
 				: ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).build();

@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
  * 300 ms, slow interval 2.5 s), and the mechanism that catches it.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("faults")
+@ActiveProfiles({ "demo", "faults" })
 class FaultControlsTests {
 
 	static final Duration WAIT = Duration.ofSeconds(10);

@@ -15,11 +15,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * With {@code heartbeat.demo.faults-enabled=false}, as in production: the page says the server's
- * fault controls are off and disables them, a simulate frame sent anyway is refused and logged,
- * the session stays served, and the restart storm cannot be started.
+ * The product as shipped, without the demo profile: the page says the server's fault controls and
+ * its view of the sessions are off and how to turn the demo on, disables the controls, a simulate
+ * frame sent anyway is refused and logged, the session stays served, and the restart storm cannot
+ * be started.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "heartbeat.demo.faults-enabled=false")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("browser")
 class FaultsDisabledTests {
 
@@ -36,7 +37,10 @@ class FaultsDisabledTests {
 		browser.open("http://localhost:" + this.port + "/?lang=en");
 		await().atMost(WAIT).until(() -> "open".equals(browser.state()) && !browser.entries("ack").isEmpty());
 
-		assertThat(browser.byId("faults-off").getText()).contains("heartbeat.demo.faults-enabled=false");
+		assertThat(browser.byId("faults-off").getText()).contains("heartbeat.demo.faults-enabled=false")
+			.contains("--spring.profiles.active=demo");
+		assertThat(browser.byId("sessions-off").getText()).contains("heartbeat.view.enabled=false");
+		assertThat(browser.driver().findElements(org.openqa.selenium.By.id("sessions-view"))).isEmpty();
 		for (String id : new String[] { "fault-drop-acks", "fault-delay", "fault-delay-off", "fault-drop-connection" }) {
 			assertThat(browser.byId(id).isEnabled()).as(id).isFalse();
 		}

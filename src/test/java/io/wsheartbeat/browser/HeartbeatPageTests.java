@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
  * timeout 1.5 s, reconnect delays 100 ms to 800 ms). Every assertion waits on the DOM.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("browser")
+@ActiveProfiles({ "demo", "browser" })
 class HeartbeatPageTests {
 
 	static final Duration MAX_DELAY = Duration.ofMillis(800);

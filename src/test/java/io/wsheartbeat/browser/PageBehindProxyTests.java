@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "heartbeat.server-timeout=30s", "heartbeat.server-ping-interval=0" })
-@ActiveProfiles("faults")
+@ActiveProfiles({ "demo", "faults" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PageBehindProxyTests {
 

@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
 // (HeartbeatPageTests shares the "browser" profile) currently refuses new sessions, because
 // SessionShutdown.stop() turns acceptingSessions off and start() does not turn it back on.
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "heartbeat.interval=600ms")
-@ActiveProfiles("browser")
+@ActiveProfiles({ "demo", "browser" })
 class PageLanguageTests {
 
 	static final Duration WAIT = Duration.ofSeconds(10);

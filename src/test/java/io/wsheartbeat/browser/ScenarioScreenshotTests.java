@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * context; the restart storm's screenshot is taken by {@link StormPageTests}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("faults")
+@ActiveProfiles({ "demo", "faults" })
 // The server's view last, so the sessions the other scenarios closed are still in it, greyed.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScenarioScreenshotTests {

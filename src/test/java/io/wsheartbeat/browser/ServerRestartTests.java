@@ -92,7 +92,7 @@ class ServerRestartTests {
 	}
 
 	private static ConfigurableApplicationContext startServer(int port) {
-		return new SpringApplicationBuilder(HeartbeatApplication.class).profiles("browser")
+		return new SpringApplicationBuilder(HeartbeatApplication.class).profiles("demo", "browser")
 			.properties("server.port=" + port, "spring.main.banner-mode=off")
 			.run();
 	}

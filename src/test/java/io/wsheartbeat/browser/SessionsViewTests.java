@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
  * its deadline, and once reaped its row stays, greyed, with close code 4000.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("faults")
+@ActiveProfiles({ "demo", "faults" })
 class SessionsViewTests {
 
 	static final Duration WAIT = Duration.ofSeconds(10);

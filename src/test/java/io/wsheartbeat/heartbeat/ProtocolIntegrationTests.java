@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * Protocol v1 on a real server, spoken by a real WebSocket client.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "heartbeat.interval=3s", "heartbeat.ack-timeout=1s", "heartbeat.server-timeout=7s",
+		properties = { "heartbeat.view.enabled=true", "heartbeat.interval=3s", "heartbeat.ack-timeout=1s", "heartbeat.server-timeout=7s",
 				"heartbeat.slow-rtt=800ms", "heartbeat.slow-interval=5s", "heartbeat.max-interval=6s",
 				"heartbeat.max-message-size=1KB" })
 class ProtocolIntegrationTests {

@@ -13,7 +13,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "heartbeat.max-sessions=3", "heartbeat.max-messages-per-second=20", "heartbeat.demo.faults-enabled=false" })
+		properties = { "heartbeat.max-sessions=3", "heartbeat.max-messages-per-second=20" })
 class SessionLimitsIntegrationTests {
 
 	@LocalServerPort

@@ -80,8 +80,9 @@ class SimulatedFaultsIntegrationTests {
 	}
 
 	@Nested
-	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "heartbeat.demo.faults-enabled=false")
-	class WhenDisabled {
+	// The product's defaults: no demo profile, no property.
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+	class AsShipped {
 
 		@LocalServerPort
 		int port;

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * What a browser, a crawler or an attacker meets over HTTP: hardening headers on every response,
  * an actuator that shows health and metrics and nothing else, a sessions API that only reads.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "heartbeat.view.enabled=true")
 class HardeningIntegrationTests {
 
 	private static final HttpClient http = HttpClient.newHttpClient();

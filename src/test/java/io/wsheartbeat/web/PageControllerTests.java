@@ -21,7 +21,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * language chosen from Accept-Language or {@code ?lang=}, never one the page has no text for.
  */
 // A real server (RANDOM_PORT): the /ws endpoint's container needs one, even for MockMvc requests.
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { "heartbeat.interval=7s", "heartbeat.ack-timeout=3s",
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { "heartbeat.demo.faults-enabled=true", "heartbeat.view.enabled=true", "heartbeat.interval=7s", "heartbeat.ack-timeout=3s",
 		"heartbeat.reconnect.initial-delay=250ms", "heartbeat.reconnect.max-delay=9s" })
 @AutoConfigureMockMvc
 class PageControllerTests {

@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  * reaped, stays in the view with close code 4000.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "heartbeat.interval=300ms", "heartbeat.ack-timeout=200ms", "heartbeat.server-timeout=1s",
+		properties = { "heartbeat.view.enabled=true", "heartbeat.interval=300ms", "heartbeat.ack-timeout=200ms", "heartbeat.server-timeout=1s",
 				"heartbeat.reaper-period=100ms", "heartbeat.view.refresh=100ms" })
 class SessionsStreamIntegrationTests {
 
