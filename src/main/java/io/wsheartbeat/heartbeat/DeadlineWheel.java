@@ -9,8 +9,8 @@ import java.util.List;
  * deadline it had when last looked at, so that a pass looks only at the sessions whose deadline
  * may have come. A session that spoke since is put back at its new deadline; one whose deadline is
  * in the current slot but still ahead is looked at again by every pass until it comes. A pass over
- * every session read two fields of each, scattered over the heap: 4 ms for 19,000 sessions once a
- * second under Shenandoah. Here a pass reads about one in server-timeout / reaper-period of them.
+ * every session would read two fields of each, scattered over the heap, once a second; here a pass
+ * reads about one in server-timeout / reaper-period of them.
  *
  * <p>It holds ids, not sessions, so a session that closed is not kept alive until its slot comes;
  * the reaper drops an id it no longer finds in the registry. Ids are unique (Spring's are UUIDs).

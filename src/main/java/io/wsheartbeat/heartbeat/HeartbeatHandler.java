@@ -2,32 +2,32 @@ package io.wsheartbeat.heartbeat;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
-import jakarta.websocket.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
-import io.wsheartbeat.heartbeat.InboundMessage.Heartbeat;
-import io.wsheartbeat.heartbeat.InboundMessage.Message;
-import io.wsheartbeat.heartbeat.InboundMessage.Simulate;
-import io.wsheartbeat.heartbeat.InboundMessage.Unusable;
-import io.wsheartbeat.heartbeat.OutboundMessage.Echo;
-import io.wsheartbeat.heartbeat.OutboundMessage.ErrorReply;
-import io.wsheartbeat.heartbeat.OutboundMessage.HeartbeatAck;
-import io.wsheartbeat.heartbeat.OutboundMessage.Welcome;
+import io.wsheartbeat.heartbeat.protocol.CloseCodes;
+import io.wsheartbeat.heartbeat.protocol.InboundDecoder;
+import io.wsheartbeat.heartbeat.protocol.InboundMessage;
+import io.wsheartbeat.heartbeat.protocol.InboundMessage.Heartbeat;
+import io.wsheartbeat.heartbeat.protocol.InboundMessage.Message;
+import io.wsheartbeat.heartbeat.protocol.InboundMessage.Simulate;
+import io.wsheartbeat.heartbeat.protocol.InboundMessage.Unusable;
+import io.wsheartbeat.heartbeat.protocol.OutboundMessage;
+import io.wsheartbeat.heartbeat.protocol.OutboundMessage.Echo;
+import io.wsheartbeat.heartbeat.protocol.OutboundMessage.ErrorReply;
+import io.wsheartbeat.heartbeat.protocol.OutboundMessage.HeartbeatAck;
+import io.wsheartbeat.heartbeat.protocol.OutboundMessage.Welcome;
 
 /**
  * The {@code /ws} endpoint: protocol v1. Welcomes each session with its timings, answers every
@@ -39,26 +39,14 @@ class HeartbeatHandler extends TextWebSocketHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(HeartbeatHandler.class);
 
-	// Tomcat's own limits, per session bounded by heartbeat.send-time-limit instead: on a blocking
-	// send (20 s), on waiting for the client's reply to our close frame (30 s), and on sending a
-	// close frame with any code but 1000 (50 ms). Every close this server sends has such a code
-	// (1001, 1008, 4000, ...), and at 50 ms a busy server cuts a healthy client's connection
-	// before the frame is out: the client sees 1006 and cannot tell why it was closed.
-	// RestartTests saw it at a graceful stop with 16 worker threads, in 3 runs of 7.
-	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
-
-	private static final String TOMCAT_SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
-
-	private static final String TOMCAT_CLOSE_FRAME_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
-
 	// How a session that failed in transport shows in the view: the connection is gone without a close frame.
 	private static final CloseStatus TRANSPORT_FAILED = CloseStatus.NO_CLOSE_FRAME.withReason("transport error");
+
+	private final InboundDecoder decoder = new InboundDecoder();
 
 	private final HeartbeatProperties properties;
 
 	private final SessionRegistry registry;
-
-	private final InboundDecoder decoder;
 
 	private final JsonMapper jsonMapper;
 
@@ -70,60 +58,49 @@ class HeartbeatHandler extends TextWebSocketHandler {
 
 	private final SessionTasks tasks;
 
-	private final FaultSimulator faults;
+	private final WebSocketConnections connections;
 
-	private volatile boolean acceptingSessions = true;
+	private final SimulatedFaults faults;
 
-	HeartbeatHandler(HeartbeatProperties properties, SessionRegistry registry, InboundDecoder decoder,
-			JsonMapper jsonMapper, MonotonicClock monotonicClock, Clock wallClock, HeartbeatMetrics metrics,
-			SessionTasks tasks, FaultSimulator faults) {
-		this.tasks = tasks;
-		this.faults = faults;
+	HeartbeatHandler(HeartbeatProperties properties, SessionRegistry registry, JsonMapper jsonMapper,
+			MonotonicClock monotonicClock, Clock wallClock, HeartbeatMetrics metrics, SessionTasks tasks,
+			ObjectProvider<WebSocketConnections> connections, ObjectProvider<SimulatedFaults> faults) {
 		this.properties = properties;
 		this.registry = registry;
-		this.decoder = decoder;
 		this.jsonMapper = jsonMapper;
 		this.monotonicClock = monotonicClock;
 		this.wallClock = wallClock;
 		this.metrics = metrics;
+		this.tasks = tasks;
+		this.connections = connections.getIfAvailable(() -> WebSocketConnections.PORTABLE);
+		this.faults = faults.getIfAvailable(() -> SimulatedFaults.OFF);
 	}
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
-		limitBlockingSends(session);
+		this.connections.limitSends(session, this.properties.sendTimeLimit());
 		TrackedSession tracked = new TrackedSession(
 				new ConcurrentWebSocketSessionDecorator(session, (int) this.properties.sendTimeLimit().toMillis(),
 						(int) this.properties.sendBufferLimit().toBytes()),
 				this.wallClock.instant(), this.monotonicClock.nanoTime(), this.properties.serverTimeout());
-		if (!this.acceptingSessions) {
-			tracked.close(CloseCodes.SHUTTING_DOWN);
-			return;
-		}
 		switch (this.registry.add(tracked)) {
 			case SERVER_FULL -> {
 				logger.warn("Refused {}: {} sessions open already (heartbeat.max-sessions)", tracked,
 						this.properties.maxSessions());
 				tracked.close(CloseCodes.SERVER_FULL);
-				return;
 			}
 			case ADDRESS_FULL -> {
 				// INFO, not WARN: a NAT or an over-eager reconnect loop can do this without malice.
 				logger.info("Refused {}: {} sessions open from {} already (heartbeat.max-sessions-per-address)",
 						tracked, this.properties.maxSessionsPerAddress(), tracked.remoteHost());
 				tracked.close(CloseCodes.ADDRESS_FULL);
-				return;
 			}
+			case SHUTTING_DOWN -> tracked.close(CloseCodes.SHUTTING_DOWN);
 			case ADMITTED -> {
+				logger.info("Session {} opened from {}", tracked.id(), tracked.remoteAddress());
+				send(tracked, welcome(tracked.id()));
 			}
 		}
-		// Shutdown may have begun between the check above and the add: closeAllForShutdown then
-		// iterated the registry before this session was in it. Whoever removes it closes it.
-		if (!this.acceptingSessions) {
-			this.registry.remove(tracked.id(), CloseCodes.SHUTTING_DOWN).ifPresent((late) -> late.close(CloseCodes.SHUTTING_DOWN));
-			return;
-		}
-		logger.info("Session {} opened from {}", tracked.id(), tracked.remoteAddress());
-		send(tracked, Welcome.of(tracked.id(), this.properties));
 	}
 
 	@Override
@@ -163,12 +140,11 @@ class HeartbeatHandler extends TextWebSocketHandler {
 		if (heartbeat.rtt() != null) {
 			tracked.rttReported(heartbeat.rtt());
 		}
-		if (tracked.dropsAcks()) {
+		Duration delay = this.faults.ackDelay(tracked);
+		if (delay == null) {
 			logger.debug("Dropped the ack to {} (simulated fault)", tracked);
-			return;
 		}
-		Duration delay = tracked.ackDelay();
-		if (delay.isZero()) {
+		else if (delay.isZero()) {
 			ack(tracked, heartbeat);
 		}
 		else {
@@ -211,39 +187,15 @@ class HeartbeatHandler extends TextWebSocketHandler {
 					tracked.remoteAddress(), status.getCode(), (status.getReason() != null) ? status.getReason() : ""));
 	}
 
-	void acceptSessions() {
-		this.acceptingSessions = true;
-	}
-
-	/**
-	 * Closes every session with 1001 and refuses new ones: the server is going away.
-	 * @return the sessions it closed
-	 */
-	List<TrackedSession> closeAllForShutdown() {
-		this.acceptingSessions = false;
-		List<TrackedSession> closed = new ArrayList<>();
-		for (TrackedSession tracked : this.registry.sessions()) {
-			if (this.registry.remove(tracked.id(), CloseCodes.SHUTTING_DOWN).isPresent()) {
-				tracked.close(CloseCodes.SHUTTING_DOWN);
-				closed.add(tracked);
-			}
-		}
-		return closed;
+	/** The first frame of every session: its id and the timings the client must adopt. */
+	private Welcome welcome(String sessionId) {
+		HeartbeatProperties p = this.properties;
+		return new Welcome(sessionId, p.interval().toMillis(), p.ackTimeout().toMillis(), p.serverTimeout().toMillis(),
+				p.slowRtt().toMillis(), p.slowInterval().toMillis(), p.maxInterval().toMillis());
 	}
 
 	private void send(TrackedSession tracked, OutboundMessage message) {
 		tracked.send(message.toJson(this.jsonMapper));
-	}
-
-	private void limitBlockingSends(WebSocketSession session) {
-		if (session instanceof NativeWebSocketSession nativeSession
-				&& nativeSession.getNativeSession() instanceof Session container) {
-			Map<String, Object> userProperties = container.getUserProperties();
-			long limit = this.properties.sendTimeLimit().toMillis();
-			userProperties.put(TOMCAT_BLOCKING_SEND_TIMEOUT, limit);
-			userProperties.put(TOMCAT_SESSION_CLOSE_TIMEOUT, limit);
-			userProperties.put(TOMCAT_CLOSE_FRAME_SEND_TIMEOUT, limit);
-		}
 	}
 
 }

@@ -159,6 +159,8 @@ public record HeartbeatProperties(
 		return connectionBufferSize == null || connectionBufferSize.toBytes() >= 256;
 	}
 
+	private static final Duration LONGEST_PING_PASS_PERIOD = Duration.ofSeconds(1);
+
 	// Duration.isPositive() arrived in Java 18.
 	static boolean isPositive(Duration duration) {
 		return !duration.isNegative() && !duration.isZero();
@@ -167,6 +169,16 @@ public record HeartbeatProperties(
 	private boolean allSet() {
 		return interval != null && ackTimeout != null && serverTimeout != null && reaperPeriod != null
 				&& serverPingInterval != null && slowRtt != null && slowInterval != null && maxInterval != null;
+	}
+
+	/**
+	 * How often the pinger looks for the pings that are due: once a second, or once per ping
+	 * interval where that is shorter, so that no ping is missed. Each ping found is handed over
+	 * with its own delay, so a pass need not come more often.
+	 */
+	public Duration serverPingPassPeriod() {
+		return (isPositive(serverPingInterval) && serverPingInterval.compareTo(LONGEST_PING_PASS_PERIOD) < 0)
+				? serverPingInterval : LONGEST_PING_PASS_PERIOD;
 	}
 
 	/**

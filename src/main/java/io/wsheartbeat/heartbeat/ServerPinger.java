@@ -5,6 +5,7 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,19 +15,15 @@ import org.springframework.stereotype.Component;
  * a pong never counts as the client being alive.
  *
  * <p>Each session is pinged at its own phase: the first ping at a random moment of its first
- * interval, the next ones one interval apart. Pinging every session at once held each ack behind
- * a burst of 19,000 pings and their pongs once per interval (the benchmark's hold p99: 49-80 ms,
- * against 10-12 ms spread out); spread out, the same pings are a steady trickle, and a wave of
- * clients reconnecting together after a restart is spread too. A pass over the sessions runs every
- * {@link #passPeriod()} and hands each ping due before the next pass to {@link SessionTasks} with
- * the delay that makes it leave on time.
+ * interval, the next ones one interval apart. Pinging every session at once would hold each ack
+ * behind a burst of thousands of pings and their pongs once per interval; spread out, the same
+ * pings are a steady trickle, and a wave of clients reconnecting together after a restart is
+ * spread too. A pass over the sessions runs every {@link #passPeriod()} on Boot's scheduler thread
+ * and hands each ping due before the next pass to {@link SessionTasks} with the delay that makes
+ * it leave on time. An interval of 0 turns pings off: the passes then do nothing.
  */
 @Component
 class ServerPinger {
-
-	// A pass reads every session (about a millisecond for 19,000): once a second is often enough
-	// for the pings to leave on time, as each is handed over with its own delay.
-	private static final Duration LONGEST_PASS_PERIOD = Duration.ofSeconds(1);
 
 	private final SessionRegistry registry;
 
@@ -52,18 +49,21 @@ class ServerPinger {
 		this.tasks = tasks;
 		this.clock = clock;
 		this.random = random;
-		Duration interval = properties.serverPingInterval();
-		this.intervalNanos = interval.toNanos();
-		this.passPeriod = (interval.compareTo(LONGEST_PASS_PERIOD) < 0) ? interval : LONGEST_PASS_PERIOD;
+		this.intervalNanos = properties.serverPingInterval().toNanos();
+		this.passPeriod = properties.serverPingPassPeriod();
 	}
 
-	/** How often {@link #pingDueSessions()} must run: at most the ping interval, so no ping is missed. */
+	/** How often {@link #pingDueSessions()} runs ({@link HeartbeatProperties#serverPingPassPeriod()}). */
 	Duration passPeriod() {
 		return this.passPeriod;
 	}
 
 	/** One pass: hands over every ping due before the next pass. */
+	@Scheduled(fixedDelayString = "#{@'heartbeat-io.wsheartbeat.heartbeat.HeartbeatProperties'.serverPingPassPeriod().toMillis()}")
 	void pingDueSessions() {
+		if (!isOn()) {
+			return;
+		}
 		long now = this.clock.nanoTime();
 		long nextPass = now + this.passPeriod.toNanos();
 		for (TrackedSession session : this.registry.sessions()) {
@@ -77,6 +77,10 @@ class ServerPinger {
 			}
 			session.nextPingAt(due);
 		}
+	}
+
+	private boolean isOn() {
+		return this.intervalNanos > 0;
 	}
 
 }

@@ -5,15 +5,19 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+
+import io.wsheartbeat.heartbeat.protocol.CloseCodes;
 
 /**
  * Closes sessions that stayed silent past their deadline with 4000 "heartbeat timeout", and so
  * frees what a vanished client held: the socket, its buffers, its place in the registry.
  *
- * <p>Each pass looks only at the sessions whose deadline may have come, from its
- * {@link DeadlineWheel}, removes a dead one from the registry at once and leaves the close frame
- * to {@link SessionTasks}, so a pass never waits on a network.
+ * <p>A pass runs every {@code heartbeat.reaper-period} on Boot's scheduler thread. It looks only
+ * at the sessions whose deadline may have come, from its {@link DeadlineWheel}, removes a dead one
+ * from the registry at once and leaves the close frame to {@link SessionTasks}, so a pass never
+ * waits on a network.
  */
 @Component
 class SessionReaper {
@@ -43,6 +47,7 @@ class SessionReaper {
 	 * One pass over the sessions whose deadline may have come.
 	 * @return how many sessions it reaped
 	 */
+	@Scheduled(fixedDelayString = "#{@'heartbeat-io.wsheartbeat.heartbeat.HeartbeatProperties'.reaperPeriod().toMillis()}")
 	int reap() {
 		long started = this.clock.nanoTime();
 		this.registry.drainToSchedule((session) -> this.deadlines.place(session.id(), session.deadlineNanos(), started));

@@ -1,33 +1,42 @@
 package io.wsheartbeat.heartbeat;
 
-import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 
+import io.wsheartbeat.heartbeat.protocol.CloseCodes;
+
 /**
  * Every open session, by id. A session enters when its connection opens and leaves exactly once,
- * by whichever comes first: the reaper, a close, or a transport error.
+ * by whichever comes first: the reaper, a close, a transport error, or shutdown. Each entry and
+ * each leave is told to the {@link SessionListener}s.
  *
  * <p>The number of sessions is capped at {@code heartbeat.max-sessions} so that a crowd of clients
  * meets a clear "try again later" instead of the process running out of file descriptors, and at
  * {@code heartbeat.max-sessions-per-address} for each remote address, so that one host (a runaway
- * script, a reconnect loop gone wrong) cannot take every place from everyone else.
+ * script, a reconnect loop gone wrong) cannot take every place from everyone else. Once shutdown
+ * has begun it admits no one.
  */
 @Component
-public class SessionRegistry {
+public class SessionRegistry implements SmartInitializingSingleton {
+
+	private static final Logger logger = LoggerFactory.getLogger(SessionRegistry.class);
 
 	private final Map<String, TrackedSession> sessions = new ConcurrentHashMap<>();
 
@@ -39,9 +48,6 @@ public class SessionRegistry {
 	// Counted apart from the map so that two clients racing for the last place cannot both win.
 	private final AtomicInteger places = new AtomicInteger();
 
-	// Newest first; bounded by heartbeat.view.max-closed and aged out after heartbeat.view.keep-closed.
-	private final Deque<ClosedSession> recentlyClosed = new ConcurrentLinkedDeque<>();
-
 	// Sessions per remote host. An address leaves the map when its last session does, so the map
 	// never outgrows the sessions themselves.
 	private final Map<String, Integer> placesByAddress = new ConcurrentHashMap<>();
@@ -50,34 +56,56 @@ public class SessionRegistry {
 
 	private final int maxSessionsPerAddress;
 
-	private final HeartbeatProperties.View view;
+	private final ObjectProvider<SessionListener> listenerBeans;
 
-	private final MonotonicClock clock;
+	// Set once the listener beans exist: a listener (the server's view) may itself read the
+	// registry, so they cannot be asked for while the registry is being made. No session arrives
+	// before then: the web server starts after every singleton.
+	private List<SessionListener> listeners = List.of();
 
-	private final Clock wallClock;
+	private volatile boolean admitting = true;
 
-	/** Whether a session was let in, and if not, which limit kept it out. */
+	/** Whether a session was let in, and if not, why not. */
 	enum Admission {
 
-		ADMITTED, SERVER_FULL, ADDRESS_FULL
+		ADMITTED, SERVER_FULL, ADDRESS_FULL, SHUTTING_DOWN
 
 	}
 
-	public SessionRegistry(HeartbeatProperties properties, MonotonicClock clock, Clock wallClock) {
+	@Autowired
+	SessionRegistry(HeartbeatProperties properties, ObjectProvider<SessionListener> listeners) {
 		this.maxSessions = properties.maxSessions();
 		this.maxSessionsPerAddress = properties.maxSessionsPerAddress();
-		this.view = properties.view();
-		this.clock = clock;
-		this.wallClock = wallClock;
+		this.listenerBeans = listeners;
+	}
+
+	/** A registry of its own, outside a Spring context, telling {@code listeners}. */
+	public SessionRegistry(HeartbeatProperties properties, SessionListener... listeners) {
+		this.maxSessions = properties.maxSessions();
+		this.maxSessionsPerAddress = properties.maxSessionsPerAddress();
+		this.listenerBeans = null;
+		this.listeners = List.of(listeners);
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		if (this.listenerBeans != null) {
+			this.listeners = this.listenerBeans.orderedStream().toList();
+		}
 	}
 
 	/**
-	 * Adds a session unless the registry, or the session's remote address, is full.
+	 * Adds a session unless shutdown has begun, or the registry, or the session's remote address,
+	 * is full.
 	 * @return {@link Admission#SERVER_FULL} if {@code heartbeat.max-sessions} sessions are open
 	 * already, {@link Admission#ADDRESS_FULL} if {@code heartbeat.max-sessions-per-address} are
-	 * open from the session's remote host
+	 * open from the session's remote host, {@link Admission#SHUTTING_DOWN} after
+	 * {@link #closeAllForShutdown()}
 	 */
 	Admission add(TrackedSession session) {
+		if (!this.admitting) {
+			return Admission.SHUTTING_DOWN;
+		}
 		if (!takePlaceFor(session.remoteHost())) {
 			return Admission.ADDRESS_FULL;
 		}
@@ -88,6 +116,13 @@ public class SessionRegistry {
 		}
 		this.sessions.put(session.id(), session);
 		this.toSchedule.add(session.id());
+		tell((listener) -> listener.sessionOpened(session));
+		// Shutdown may have begun since the check above, and closeAllForShutdown then iterated the
+		// sessions before this one was among them: the caller closes it, as shutdown would have.
+		if (!this.admitting) {
+			remove(session.id(), CloseCodes.SHUTTING_DOWN);
+			return Admission.SHUTTING_DOWN;
+		}
 		return Admission.ADMITTED;
 	}
 
@@ -139,20 +174,44 @@ public class SessionRegistry {
 		if (removed != null) {
 			this.places.decrementAndGet();
 			freePlaceOf(removed.remoteHost());
-			remember(removed, why);
+			tell((listener) -> listener.sessionClosed(removed, why));
 		}
 		return Optional.ofNullable(removed);
 	}
 
-	private void remember(TrackedSession session, CloseStatus why) {
-		if (this.view.maxClosed() == 0) {
-			return;
+	/**
+	 * Closes every session with 1001 and admits no one from now on: the server is going away.
+	 * @return the sessions it closed
+	 */
+	List<TrackedSession> closeAllForShutdown() {
+		this.admitting = false;
+		List<TrackedSession> closed = new ArrayList<>();
+		for (TrackedSession session : this.sessions.values()) {
+			if (remove(session.id(), CloseCodes.SHUTTING_DOWN).isPresent()) {
+				session.close(CloseCodes.SHUTTING_DOWN);
+				closed.add(session);
+			}
 		}
-		long now = this.clock.nanoTime();
-		this.recentlyClosed.addFirst(new ClosedSession(session.snapshot(now), why.getCode(),
-				(why.getReason() != null) ? why.getReason() : "", this.wallClock.instant(), now));
-		while (this.recentlyClosed.size() > this.view.maxClosed()) {
-			this.recentlyClosed.pollLast();
+		return closed;
+	}
+
+	/**
+	 * Admits sessions again, also after {@link #closeAllForShutdown()}: a context can be stopped
+	 * and started again (Spring's test framework pauses cached contexts that way).
+	 */
+	void admitSessions() {
+		this.admitting = true;
+	}
+
+	// A listener that throws must not leave the registry half-updated, nor keep the others from hearing.
+	private void tell(Consumer<SessionListener> event) {
+		for (SessionListener listener : this.listeners) {
+			try {
+				event.accept(listener);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Session listener {} failed", listener, ex);
+			}
 		}
 	}
 
@@ -177,7 +236,7 @@ public class SessionRegistry {
 	}
 
 	/** A live view: sessions added or removed while it is iterated may or may not appear. */
-	Collection<TrackedSession> sessions() {
+	public Collection<TrackedSession> sessions() {
 		return this.sessions.values();
 	}
 
@@ -188,26 +247,6 @@ public class SessionRegistry {
 
 	public int size() {
 		return this.sessions.size();
-	}
-
-	/** Every open session as it is now, oldest first. */
-	public List<SessionSnapshot> snapshot() {
-		return snapshot(this.clock.nanoTime());
-	}
-
-	/** Open sessions and those closed within {@code heartbeat.view.keep-closed}. */
-	public SessionsView view() {
-		long now = this.clock.nanoTime();
-		long keepNanos = this.view.keepClosed().toNanos();
-		this.recentlyClosed.removeIf((closed) -> now - closed.closedAtNanos() > keepNanos);
-		return new SessionsView(this.wallClock.instant(), snapshot(now), List.copyOf(this.recentlyClosed));
-	}
-
-	private List<SessionSnapshot> snapshot(long now) {
-		return this.sessions.values().stream()
-			.map((session) -> session.snapshot(now))
-			.sorted(Comparator.comparing(SessionSnapshot::connectedAt).thenComparing(SessionSnapshot::id))
-			.toList();
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -25,17 +26,21 @@ class SessionShutdown implements SmartLifecycle {
 	// How often shutdown looks whether the close handshakes it began have finished.
 	private static final Duration CLOSE_CHECK_PERIOD = Duration.ofMillis(20);
 
-	private final HeartbeatHandler handler;
+	private final SessionRegistry registry;
 
 	private final SessionTasks tasks;
+
+	private final WebSocketConnections connections;
 
 	private final Duration closeTimeLimit;
 
 	private volatile boolean running;
 
-	SessionShutdown(HeartbeatHandler handler, SessionTasks tasks, HeartbeatProperties properties) {
-		this.handler = handler;
+	SessionShutdown(SessionRegistry registry, SessionTasks tasks, ObjectProvider<WebSocketConnections> connections,
+			HeartbeatProperties properties) {
+		this.registry = registry;
 		this.tasks = tasks;
+		this.connections = connections.getIfAvailable(() -> WebSocketConnections.PORTABLE);
 		this.closeTimeLimit = properties.sendTimeLimit();
 	}
 
@@ -46,31 +51,34 @@ class SessionShutdown implements SmartLifecycle {
 	 */
 	@Override
 	public void start() {
-		this.handler.acceptSessions();
+		this.registry.admitSessions();
 		this.running = true;
 	}
 
 	/**
 	 * Closes every session with 1001, then waits for their close handshakes to finish, for at most
 	 * {@code heartbeat.send-time-limit}. The web server stops next, and a connection it cuts with
-	 * the client's close reply still unread is reset: the client may then report 1006 instead of
-	 * the 1001 it was sent (RestartTests saw it with 2,000 clients).
+	 * the client's close reply still unread is reset: the client would then report 1006 instead
+	 * of the 1001 it was sent.
 	 */
 	@Override
 	public void stop() {
 		this.running = false;
-		List<TrackedSession> closed = this.handler.closeAllForShutdown();
+		List<TrackedSession> closed = this.registry.closeAllForShutdown();
 		try {
-			boolean finished = this.tasks.awaitCondition(
-					() -> closed.stream().allMatch(TrackedSession::isConnectionClosed), CLOSE_CHECK_PERIOD,
-					this.closeTimeLimit);
+			boolean finished = this.tasks.awaitCondition(() -> closed.stream().allMatch(this::isConnectionClosed),
+					CLOSE_CHECK_PERIOD, this.closeTimeLimit);
 			logger.info("Shutting down: closed {} session(s) with 1001{}", closed.size(), finished ? ""
-					: "; " + closed.stream().filter((session) -> !session.isConnectionClosed()).count()
+					: "; " + closed.stream().filter((session) -> !isConnectionClosed(session)).count()
 							+ " close handshake(s) not finished within " + this.closeTimeLimit);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private boolean isConnectionClosed(TrackedSession session) {
+		return this.connections.isConnectionClosed(session.webSocketSession());
 	}
 
 	@Override

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.tomcat.websocket.WsSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +15,11 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketMessage;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 import org.springframework.web.socket.handler.SessionLimitExceededException;
+
+import io.wsheartbeat.heartbeat.protocol.CloseCodes;
 
 /**
  * One open WebSocket session as the heartbeat sees it: when it last spoke, what interval it
@@ -34,7 +35,7 @@ public final class TrackedSession {
 	private static final Logger logger = LoggerFactory.getLogger(TrackedSession.class);
 
 	/** A time that has not come: no pong yet, no round trip yet, no ping planned yet. */
-	static final long NEVER = Long.MIN_VALUE;
+	public static final long NEVER = Long.MIN_VALUE;
 
 	private static final long ONE_SECOND = Duration.ofSeconds(1).toNanos();
 
@@ -57,11 +58,6 @@ public final class TrackedSession {
 	private volatile long lastPongNanos = NEVER;
 
 	private volatile long rttNanos = NEVER;
-
-	// Demo faults on this session's acks (heartbeat.demo.faults-enabled).
-	private volatile boolean dropsAcks;
-
-	private volatile Duration ackDelay = Duration.ZERO;
 
 	private final AtomicLong messagesReceived = new AtomicLong();
 
@@ -132,25 +128,6 @@ public final class TrackedSession {
 		this.declaredInterval = interval;
 		this.silenceAllowedNanos = silenceAllowed.toNanos();
 		return this.silenceAllowedNanos < before;
-	}
-
-	/** Simulates a server that drops this session's acks, or delays them, or neither. */
-	void simulateAckFault(boolean drop, Duration delay) {
-		this.dropsAcks = drop;
-		this.ackDelay = delay;
-	}
-
-	boolean dropsAcks() {
-		return this.dropsAcks;
-	}
-
-	Duration ackDelay() {
-		return this.ackDelay;
-	}
-
-	/** Cuts the connection with no close frame (a demo fault). */
-	boolean disconnectAbruptly() {
-		return AbruptDisconnect.abort(this.session.getDelegate());
 	}
 
 	void heartbeatAcked() {
@@ -228,18 +205,6 @@ public final class TrackedSession {
 		}
 	}
 
-	/**
-	 * Whether the connection is gone: not only closed for sending, as right after {@link #close},
-	 * but with the close handshake finished (the client's reply read) or the connection cut.
-	 */
-	boolean isConnectionClosed() {
-		if (this.session.getDelegate() instanceof NativeWebSocketSession nativeSession
-				&& nativeSession.getNativeSession() instanceof WsSession tomcat) {
-			return tomcat.isClosed();
-		}
-		return !this.session.isOpen();
-	}
-
 	/** Whether a send to this client has been under way for longer than {@code limit}. */
 	boolean isSendStuckFor(Duration limit) {
 		return this.session.getTimeSinceSendStarted() > limit.toMillis();
@@ -255,22 +220,51 @@ public final class TrackedSession {
 		}
 	}
 
-	/** What the session looks like at {@code nowNanos}, for people and for the API. */
-	public SessionSnapshot snapshot(long nowNanos) {
-		long lastPong = this.lastPongNanos;
-		long rtt = this.rttNanos;
-		Duration declared = this.declaredInterval;
-		return new SessionSnapshot(id(), this.remoteAddress, this.connectedAt,
-				millisSince(this.connectedAtNanos, nowNanos), millisSince(this.lastActiveNanos, nowNanos),
-				Duration.ofNanos(this.silenceAllowedNanos).toMillis(),
-				(lastPong != NEVER) ? millisSince(lastPong, nowNanos) : null,
-				(rtt != NEVER) ? Duration.ofNanos(rtt).toMillis() : null,
-				(declared != null) ? declared.toMillis() : null,
-				this.messagesReceived.get(), this.heartbeatsAcked.get());
+	/**
+	 * The session as the container gave it, for what only the container can do with it
+	 * ({@link WebSocketConnections}). Sends go through {@link #send} instead, which is safe for
+	 * concurrent senders.
+	 */
+	public WebSocketSession webSocketSession() {
+		return this.session.getDelegate();
 	}
 
-	private static long millisSince(long thenNanos, long nowNanos) {
-		return Duration.ofNanos(Math.max(0, nowNanos - thenNanos)).toMillis();
+	// What the session's state is, read for the server's view; all times are monotonic nanoseconds.
+
+	public long connectedAtNanos() {
+		return this.connectedAtNanos;
+	}
+
+	public long lastActiveNanos() {
+		return this.lastActiveNanos;
+	}
+
+	/** How long the session may stay silent now. */
+	public Duration silenceAllowed() {
+		return Duration.ofNanos(this.silenceAllowedNanos);
+	}
+
+	/** When the last pong came, or {@link #NEVER}. */
+	public long lastPongNanos() {
+		return this.lastPongNanos;
+	}
+
+	/** The last round-trip time, reported by the client or measured by a ping, or {@link #NEVER}. */
+	public long rttNanos() {
+		return this.rttNanos;
+	}
+
+	/** The interval the client last declared, or {@code null} if it declared none. */
+	public Duration declaredInterval() {
+		return this.declaredInterval;
+	}
+
+	public long messagesReceived() {
+		return this.messagesReceived.get();
+	}
+
+	public long heartbeatsAcked() {
+		return this.heartbeatsAcked.get();
 	}
 
 	private static String describe(InetSocketAddress address) {

@@ -19,6 +19,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import io.wsheartbeat.support.AckRoundTrips;
+import io.wsheartbeat.support.SocketClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

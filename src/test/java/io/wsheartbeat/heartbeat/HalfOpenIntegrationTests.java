@@ -30,6 +30,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import io.wsheartbeat.support.AckRoundTrips;
+import io.wsheartbeat.support.NamespaceClients;
+import io.wsheartbeat.support.Prerequisites;
+import io.wsheartbeat.support.SocketClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

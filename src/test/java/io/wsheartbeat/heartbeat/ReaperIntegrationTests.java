@@ -13,6 +13,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import io.wsheartbeat.support.WireClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -96,9 +98,9 @@ class ReaperIntegrationTests {
 		try (WireClient client = WireClient.connect(this.port)) {
 			String id = client.awaitFrame("welcome").path("sessionId").asString();
 
-			await().atMost(Duration.ofSeconds(1)).until(() -> this.registry.snapshot().stream()
-				.anyMatch((session) -> session.id().equals(id) && session.lastPongAgoMillis() != null
-						&& session.rttMillis() != null));
+			await().atMost(Duration.ofSeconds(1)).until(() -> this.registry.sessions().stream()
+				.anyMatch((session) -> session.id().equals(id) && session.lastPongNanos() != TrackedSession.NEVER
+						&& session.rttNanos() != TrackedSession.NEVER));
 			WireClient.Closed closed = client.closed().orTimeout(5, TimeUnit.SECONDS).join();
 
 			assertThat(client.pingsReceived()).as("pings answered with pongs meanwhile").isGreaterThanOrEqualTo(5);

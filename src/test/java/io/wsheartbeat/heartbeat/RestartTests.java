@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import io.wsheartbeat.HeartbeatApplication;
+import io.wsheartbeat.support.Nginx;
+import io.wsheartbeat.support.ReconnectingClient;
+import io.wsheartbeat.support.SocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,6 +1,5 @@
 package io.wsheartbeat.heartbeat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +9,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+
+import io.wsheartbeat.support.ManualClock;
+import io.wsheartbeat.support.Sessions;
+import io.wsheartbeat.support.TestProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +29,7 @@ class ServerPingerTests {
 	private final HeartbeatProperties properties = TestProperties
 		.of(Map.of("heartbeat.server-ping-interval", INTERVAL.toSeconds() + "s"));
 
-	private final SessionRegistry registry = new SessionRegistry(this.properties, this.clock, Clock.systemUTC());
+	private final SessionRegistry registry = new SessionRegistry(this.properties);
 
 	private final RecordingTasks tasks = new RecordingTasks(this.properties, this.clock);
 
@@ -68,6 +71,20 @@ class ServerPingerTests {
 		assertThat(new ServerPinger(everyHalfSecond, this.registry, this.tasks, this.clock).passPeriod())
 			.isEqualTo(Duration.ofMillis(500));
 		assertThat(this.pinger.passPeriod()).isEqualTo(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void aPingIntervalOfZeroPingsNoOne() {
+		HeartbeatProperties off = TestProperties.of(Map.of("heartbeat.server-ping-interval", "0"));
+		ServerPinger pinger = new ServerPinger(off, this.registry, this.tasks, this.clock);
+		open(3);
+
+		for (int pass = 0; pass < 100; pass++) {
+			pinger.pingDueSessions();
+			this.clock.advance(pinger.passPeriod());
+		}
+
+		assertThat(this.tasks.pingTimesBySession()).isEmpty();
 	}
 
 	@Test

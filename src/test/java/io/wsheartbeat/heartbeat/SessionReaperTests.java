@@ -10,6 +10,11 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.web.socket.WebSocketSession;
 
+import io.wsheartbeat.support.Sessions;
+import io.wsheartbeat.support.ManualClock;
+import io.wsheartbeat.support.TestProperties;
+import io.wsheartbeat.heartbeat.protocol.CloseCodes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.Mockito.never;
@@ -22,7 +27,7 @@ class SessionReaperTests {
 
 	private final HeartbeatProperties properties = TestProperties.defaults();
 
-	private final SessionRegistry registry = new SessionRegistry(this.properties, this.clock, Clock.systemUTC());
+	private final SessionRegistry registry = new SessionRegistry(this.properties);
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 

@@ -1,6 +1,6 @@
 package io.wsheartbeat.heartbeat;
 
-import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -10,7 +10,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+
 import io.wsheartbeat.heartbeat.SessionRegistry.Admission;
+import io.wsheartbeat.support.Sessions;
+import io.wsheartbeat.support.ManualClock;
+import io.wsheartbeat.support.TestProperties;
+import io.wsheartbeat.heartbeat.protocol.CloseCodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +27,7 @@ class SessionRegistryTests {
 
 	private final HeartbeatProperties properties = TestProperties.withMaxSessions(3);
 
-	private final SessionRegistry registry = new SessionRegistry(this.properties, this.clock, Clock.systemUTC());
+	private final SessionRegistry registry = new SessionRegistry(this.properties);
 
 	@Test
 	void shouldRemoveASessionExactlyOnce() {
@@ -74,7 +81,7 @@ class SessionRegistryTests {
 	@Test
 	void shouldRefuseSessionsBeyondMaxSessionsPerAddressButAdmitOtherAddresses() {
 		HeartbeatProperties twoPerAddress = TestProperties.of(java.util.Map.of("heartbeat.max-sessions-per-address", "2"));
-		SessionRegistry registry = new SessionRegistry(twoPerAddress, this.clock, java.time.Clock.systemUTC());
+		SessionRegistry registry = new SessionRegistry(twoPerAddress);
 		assertThat(registry.add(Sessions.tracked(Sessions.connection("a1", "192.0.2.1"), this.clock, twoPerAddress))).isEqualTo(Admission.ADMITTED);
 		assertThat(registry.add(Sessions.tracked(Sessions.connection("a2", "192.0.2.1"), this.clock, twoPerAddress))).isEqualTo(Admission.ADMITTED);
 
@@ -89,7 +96,7 @@ class SessionRegistryTests {
 	@Test
 	void shouldForgetAnAddressOnceItsLastSessionLeaves() {
 		this.registry.add(Sessions.tracked(Sessions.connection("a"), this.clock, this.properties));
-		this.registry.remove("a", org.springframework.web.socket.CloseStatus.NORMAL);
+		this.registry.remove("a", CloseStatus.NORMAL);
 
 		assertThat(this.registry.sessionsFrom("127.0.0.1")).isZero();
 	}
@@ -104,50 +111,53 @@ class SessionRegistryTests {
 	}
 
 	@Test
-	void shouldKeepAClosedSessionInTheViewWithItsCodeUntilItAgesOut() {
-		this.registry.add(Sessions.tracked(Sessions.connection("reaped"), this.clock, this.properties));
-		this.registry.remove("reaped", CloseCodes.HEARTBEAT_TIMEOUT);
-		this.registry.remove("reaped", org.springframework.web.socket.CloseStatus.NORMAL);
+	void shouldTellListenersOfEveryEntryAndLeaveOnceEvenWhenOneOfThemThrows() {
+		List<String> heard = new ArrayList<>();
+		SessionListener failing = new SessionListener() {
 
-		SessionsView view = this.registry.view();
-		assertThat(view.open()).isEmpty();
-		assertThat(view.recentlyClosed()).singleElement().satisfies((closed) -> {
-			assertThat(closed.session().id()).isEqualTo("reaped");
-			assertThat(closed.closeCode()).as("the first reason wins").isEqualTo(4000);
-			assertThat(closed.closeReason()).isEqualTo("heartbeat timeout");
-		});
+			@Override
+			public void sessionOpened(TrackedSession session) {
+				throw new IllegalStateException("a broken listener");
+			}
 
-		this.clock.advance(this.properties.view().keepClosed().plusMillis(1));
-		assertThat(this.registry.view().recentlyClosed()).isEmpty();
+		};
+		SessionListener recording = new SessionListener() {
+
+			@Override
+			public void sessionOpened(TrackedSession session) {
+				heard.add("opened " + session.id());
+			}
+
+			@Override
+			public void sessionClosed(TrackedSession session, CloseStatus status) {
+				heard.add("closed " + session.id() + " " + status.getCode());
+			}
+
+		};
+		SessionRegistry registry = new SessionRegistry(this.properties, failing, recording);
+
+		assertThat(registry.add(Sessions.tracked(Sessions.connection("a"), this.clock, this.properties)))
+			.isEqualTo(Admission.ADMITTED);
+		registry.remove("a", CloseCodes.HEARTBEAT_TIMEOUT);
+		registry.remove("a", CloseStatus.NORMAL);
+
+		assertThat(heard).containsExactly("opened a", "closed a 4000");
 	}
 
 	@Test
-	void shouldKeepOnlyTheNewestClosedSessions() {
-		for (int i = 0; i < this.properties.view().maxClosed() + 10; i++) {
-			this.registry.add(Sessions.tracked(Sessions.connection("s" + i), this.clock, this.properties));
-			this.registry.remove("s" + i, CloseCodes.HEARTBEAT_TIMEOUT);
-		}
+	void shouldCloseEverySessionAtShutdownAndAdmitNoOneUntilItOpensAgain() {
+		WebSocketSession connection = Sessions.connection("a");
+		this.registry.add(Sessions.tracked(connection, this.clock, this.properties));
 
-		List<ClosedSession> closed = this.registry.view().recentlyClosed();
-		assertThat(closed).hasSize(this.properties.view().maxClosed());
-		assertThat(closed.get(0).session().id()).as("newest first").isEqualTo("s" + (this.properties.view().maxClosed() + 9));
-	}
+		assertThat(this.registry.closeAllForShutdown()).extracting(TrackedSession::id).containsExactly("a");
+		assertThat(this.registry.size()).isZero();
+		assertThat(this.registry.add(Sessions.tracked(Sessions.connection("b"), this.clock, this.properties)))
+			.isEqualTo(Admission.SHUTTING_DOWN);
+		assertThat(this.registry.size()).isZero();
 
-	@Test
-	void snapshotShowsSilenceDeadlineAndDeclaredInterval() {
-		TrackedSession session = Sessions.tracked(Sessions.connection("a"), this.clock, this.properties);
-		this.registry.add(session);
-		session.intervalDeclared(java.time.Duration.ofSeconds(30), this.properties.deadlineFor(java.time.Duration.ofSeconds(30)));
-		this.clock.advance(java.time.Duration.ofMillis(1500));
-
-		SessionSnapshot snapshot = this.registry.snapshot().get(0);
-		assertThat(snapshot.id()).isEqualTo("a");
-		assertThat(snapshot.remoteAddress()).isEqualTo("127.0.0.1:40000");
-		assertThat(snapshot.silentForMillis()).isEqualTo(1500);
-		assertThat(snapshot.ageMillis()).isEqualTo(1500);
-		assertThat(snapshot.deadlineMillis()).isEqualTo(45_000);
-		assertThat(snapshot.declaredIntervalMillis()).isEqualTo(30_000);
-		assertThat(snapshot.lastPongAgoMillis()).isNull();
+		this.registry.admitSessions();
+		assertThat(this.registry.add(Sessions.tracked(Sessions.connection("b"), this.clock, this.properties)))
+			.isEqualTo(Admission.ADMITTED);
 	}
 
 }

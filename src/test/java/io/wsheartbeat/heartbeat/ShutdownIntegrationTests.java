@@ -9,6 +9,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.wsheartbeat.HeartbeatApplication;
+import io.wsheartbeat.support.WireClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,93 @@
+package io.wsheartbeat.demo;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+
+import io.wsheartbeat.heartbeat.HeartbeatProperties;
+import io.wsheartbeat.heartbeat.SessionListener;
+import io.wsheartbeat.heartbeat.SimulatedFaults;
+import io.wsheartbeat.heartbeat.TrackedSession;
+import io.wsheartbeat.heartbeat.WebSocketConnections;
+import io.wsheartbeat.heartbeat.protocol.InboundDecoder;
+import io.wsheartbeat.heartbeat.protocol.InboundMessage.Simulate;
+import io.wsheartbeat.heartbeat.protocol.OutboundMessage;
+import io.wsheartbeat.heartbeat.protocol.OutboundMessage.ErrorReply;
+import io.wsheartbeat.heartbeat.protocol.OutboundMessage.Simulated;
+
+/**
+ * The demo's faults, each on the asking session only: a server that drops or delays its acks,
+ * or a connection cut without a close frame. It exists only with
+ * {@code heartbeat.demo.faults-enabled} (the demo profile): without it the heartbeat refuses every
+ * request ({@link SimulatedFaults#OFF}), as a production server must.
+ *
+ * <p>A session's fault is kept here, by session id, and forgotten when the session leaves the
+ * registry: the heartbeat's own session state knows nothing of faults.
+ */
+@Component
+@ConditionalOnBooleanProperty("heartbeat.demo.faults-enabled")
+class FaultSimulator implements SimulatedFaults, SessionListener {
+
+	private static final Logger logger = LoggerFactory.getLogger(FaultSimulator.class);
+
+	// Only sessions with a fault in force: none for a session served normally.
+	private final Map<String, AckFault> ackFaults = new ConcurrentHashMap<>();
+
+	private final Duration maxAckDelay;
+
+	private final WebSocketConnections connections;
+
+	FaultSimulator(HeartbeatProperties properties, ObjectProvider<WebSocketConnections> connections) {
+		this.maxAckDelay = properties.demo().maxAckDelay();
+		this.connections = connections.getIfAvailable(() -> WebSocketConnections.PORTABLE);
+	}
+
+	@Override
+	public OutboundMessage simulate(TrackedSession session, Simulate simulate) {
+		logger.info("Simulating {} on {}", simulate.fault().wireName(), session);
+		switch (simulate.fault()) {
+			case DROP_ACKS -> this.ackFaults.put(session.id(), AckFault.DROP);
+			case DELAY_ACKS -> {
+				if (simulate.delay().compareTo(this.maxAckDelay) > 0) {
+					return new ErrorReply(InboundDecoder.INVALID_FIELD, "\"delay\" must not be above "
+							+ this.maxAckDelay.toMillis() + " ms (heartbeat.demo.max-ack-delay)");
+				}
+				this.ackFaults.put(session.id(), new AckFault(simulate.delay()));
+			}
+			case NONE -> this.ackFaults.remove(session.id());
+			case DROP_CONNECTION -> {
+				return this.connections.abort(session.webSocketSession()) ? null
+						: new ErrorReply(FAULTS_DISABLED, "this server cannot drop a connection abruptly");
+			}
+		}
+		return new Simulated(simulate.fault().wireName(),
+				(simulate.delay() != null) ? simulate.delay().toMillis() : null);
+	}
+
+	@Override
+	public Duration ackDelay(TrackedSession session) {
+		AckFault fault = this.ackFaults.get(session.id());
+		return (fault != null) ? fault.delay() : Duration.ZERO;
+	}
+
+	@Override
+	public void sessionClosed(TrackedSession session, CloseStatus status) {
+		this.ackFaults.remove(session.id());
+	}
+
+	/** What happens to one session's acks: held for {@code delay}, or dropped ({@code null}). */
+	private record AckFault(Duration delay) {
+
+		static final AckFault DROP = new AckFault(null);
+
+	}
+
+}

@@ -1,0 +1,350 @@
+package io.wsheartbeat.demo;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.core.env.Environment;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+
+import io.wsheartbeat.heartbeat.HeartbeatProperties;
+import io.wsheartbeat.heartbeat.SessionRegistry;
+
+/**
+ * Shows why reconnect delays need jitter. Opens N synthetic clients to this server's own
+ * {@code /ws} over loopback, closes them all at once with 1012 (service restart), lets each come
+ * back after its backoff delay, and counts the reconnects per 100 ms. With a fixed delay, as in
+ * the reference page, they all return in the same instant: the thundering herd that knocks a
+ * freshly restarted server over again. With full jitter they spread over the first delay.
+ *
+ * <p>Bounded: at most {@code heartbeat.demo.storm-max-clients} clients, one storm at a time, and
+ * a time limit after which whoever has not come back counts as failed. Its threads (one timer,
+ * four connecting, and the HTTP client's selector) live as long as this bean, which exists only
+ * with {@code heartbeat.demo.faults-enabled} (the demo profile).
+ */
+@Component
+@ConditionalOnBooleanProperty("heartbeat.demo.faults-enabled")
+class RestartStorm implements DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(RestartStorm.class);
+
+	static final long BUCKET_MILLIS = 100;
+
+	/** The reference page's reconnect delay. */
+	static final Duration REFERENCE_DELAY = Duration.ofSeconds(5);
+
+	private static final CloseStatus SERVICE_RESTART = CloseStatus.SERVICE_RESTARTED.withReason("restart storm");
+
+	private static final Duration CONNECT_TIME_LIMIT = Duration.ofSeconds(30);
+
+	private final SessionRegistry registry;
+
+	private final HeartbeatProperties properties;
+
+	private final Environment environment;
+
+	private final JsonMapper jsonMapper;
+
+	private final AtomicBoolean running = new AtomicBoolean();
+
+	private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
+			new CustomizableThreadFactory("storm-timer-"));
+
+	private final ExecutorService connecting = Executors.newFixedThreadPool(4,
+			new CustomizableThreadFactory("storm-connect-"));
+
+	private final HttpClient http = HttpClient.newBuilder().executor(this.connecting).build();
+
+	RestartStorm(SessionRegistry registry, HeartbeatProperties properties, Environment environment,
+			JsonMapper jsonMapper) {
+		this.registry = registry;
+		this.properties = properties;
+		this.environment = environment;
+		this.jsonMapper = jsonMapper;
+		this.timers.setRemoveOnCancelPolicy(true);
+	}
+
+	/** The backoff rules a storm can compare. */
+	enum Backoff {
+
+		FULL_JITTER("full-jitter"), FIXED("fixed");
+
+		private final String wireName;
+
+		Backoff(String wireName) {
+			this.wireName = wireName;
+		}
+
+		String wireName() {
+			return this.wireName;
+		}
+
+	}
+
+	/**
+	 * Runs one storm and waits for it to end.
+	 * @return its result, or empty if another storm is running
+	 * @throws IllegalArgumentException if {@code clients} is out of bounds
+	 * @throws IllegalStateException if the clients could not connect
+	 */
+	Optional<StormResult> run(int clients, Backoff backoff) {
+		if (clients < 1 || clients > this.properties.demo().stormMaxClients()) {
+			throw new IllegalArgumentException("clients must be from 1 to "
+					+ this.properties.demo().stormMaxClients() + " (heartbeat.demo.storm-max-clients)");
+		}
+		if (!this.running.compareAndSet(false, true)) {
+			return Optional.empty();
+		}
+		List<StormClient> fleet = new ArrayList<>(clients);
+		try {
+			ReconnectBackoff delays = (backoff == Backoff.FIXED) ? ReconnectBackoff.fixed(REFERENCE_DELAY)
+					: ReconnectBackoff.fullJitter(this.properties.reconnect(), Math::random);
+			URI uri = URI.create("ws://127.0.0.1:" + this.environment.getRequiredProperty("local.server.port") + "/ws");
+			for (int i = 0; i < clients; i++) {
+				fleet.add(new StormClient(uri, delays));
+			}
+			CompletableFuture.allOf(fleet.stream().map(StormClient::firstWelcome).toArray(CompletableFuture[]::new))
+				.get(CONNECT_TIME_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+
+			Set<String> ids = ConcurrentHashMap.newKeySet();
+			fleet.forEach((client) -> ids.add(client.sessionId()));
+			long restartedAt = System.nanoTime();
+			fleet.forEach((client) -> client.restartAt(restartedAt));
+			this.registry.closeAll(ids, SERVICE_RESTART);
+
+			Duration limit = delays.delay(0).plus(this.properties.reconnect().maxDelay()).plus(Duration.ofSeconds(5));
+			CompletableFuture.allOf(fleet.stream().map(StormClient::comeback).toArray(CompletableFuture[]::new))
+				.completeOnTimeout(null, limit.toMillis(), TimeUnit.MILLISECONDS)
+				.join();
+			return Optional.of(result(backoff, fleet));
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("the restart storm could not open its clients: " + ex, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("the restart storm was interrupted", ex);
+		}
+		finally {
+			fleet.forEach(StormClient::close);
+			this.running.set(false);
+		}
+	}
+
+	@Override
+	public void destroy() {
+		this.timers.shutdownNow();
+		this.connecting.shutdownNow();
+	}
+
+	private StormResult result(Backoff backoff, List<StormClient> fleet) {
+		List<Long> comebacks = fleet.stream()
+			.filter((client) -> client.comeback().isDone())
+			.map((client) -> client.comeback().join())
+			.toList();
+		int buckets = (int) (comebacks.stream().mapToLong(Long::longValue).max().orElse(0) / BUCKET_MILLIS) + 1;
+		List<Integer> perBucket = new ArrayList<>(Collections.nCopies(buckets, 0));
+		for (long millis : comebacks) {
+			int bucket = (int) (millis / BUCKET_MILLIS);
+			perBucket.set(bucket, perBucket.get(bucket) + 1);
+		}
+		int largest = perBucket.stream().mapToInt(Integer::intValue).max().orElse(0);
+		double share = comebacks.isEmpty() ? 0 : (double) largest / comebacks.size();
+		logger.info("Restart storm ({}): {} of {} clients back, largest 100 ms bucket {} ({}%)", backoff.wireName(),
+				comebacks.size(), fleet.size(), largest, Math.round(share * 100));
+		return new StormResult(backoff.wireName(), fleet.size(), comebacks.size(), fleet.size() - comebacks.size(),
+				BUCKET_MILLIS, perBucket, share);
+	}
+
+	/**
+	 * One synthetic client: connects, and after the server's 1012 reconnects once its backoff
+	 * delay has passed, retrying with the next attempt's delay if the server turns it away.
+	 */
+	private final class StormClient {
+
+		private static final int MAX_ATTEMPTS = 5;
+
+		private final URI uri;
+
+		private final ReconnectBackoff delays;
+
+		private final CompletableFuture<String> firstWelcome = new CompletableFuture<>();
+
+		private final CompletableFuture<Long> comeback = new CompletableFuture<>();
+
+		private final AtomicInteger attempt = new AtomicInteger();
+
+		private volatile long restartedAt;
+
+		private volatile WebSocket socket;
+
+		private volatile boolean closed;
+
+		// The retry waiting for its delay, cancelled if the storm ends first.
+		private volatile ScheduledFuture<?> pendingRetry;
+
+		StormClient(URI uri, ReconnectBackoff delays) {
+			this.uri = uri;
+			this.delays = delays;
+			connect();
+		}
+
+		CompletableFuture<String> firstWelcome() {
+			return this.firstWelcome;
+		}
+
+		String sessionId() {
+			return this.firstWelcome.join();
+		}
+
+		void restartAt(long nanoTime) {
+			this.restartedAt = nanoTime;
+		}
+
+		/**
+		 * Milliseconds from the restart to the attempt that brought this client back: when it
+		 * knocked, which is what the server feels, not when its welcome arrived.
+		 */
+		CompletableFuture<Long> comeback() {
+			return this.comeback;
+		}
+
+		/**
+		 * Records when the attempt was made and hands the connecting to another thread, so that
+		 * hundreds of attempts due in the same instant are recorded in that instant, as the
+		 * server would feel them, not one after another behind the timer thread.
+		 */
+		private void connect() {
+			if (this.closed) {
+				return;
+			}
+			long attemptedAt = System.nanoTime();
+			try {
+				CompletableFuture.runAsync(() -> open(attemptedAt), RestartStorm.this.connecting);
+			}
+			catch (RejectedExecutionException ex) {
+				// The server is shutting down.
+			}
+		}
+
+		private void open(long attemptedAt) {
+			RestartStorm.this.http.newWebSocketBuilder()
+				.connectTimeout(Duration.ofSeconds(10))
+				.buildAsync(this.uri, new Listener(attemptedAt))
+				.whenComplete((socket, failure) -> {
+					if (failure != null) {
+						retry();
+					}
+					else {
+						this.socket = socket;
+						if (this.closed) {
+							socket.abort(); // the storm ended while this attempt was under way
+						}
+					}
+				});
+		}
+
+		private void welcomed(String sessionId, long attemptedAt) {
+			if (!this.firstWelcome.isDone()) {
+				this.firstWelcome.complete(sessionId);
+			}
+			else {
+				this.comeback.complete(Duration.ofNanos(attemptedAt - this.restartedAt).toMillis());
+			}
+		}
+
+		private void closedByServer() {
+			if (this.firstWelcome.isDone() && !this.comeback.isDone()) {
+				retry();
+			}
+		}
+
+		private void retry() {
+			int next = this.attempt.getAndIncrement();
+			if (next >= MAX_ATTEMPTS || this.closed) {
+				return;
+			}
+			try {
+				this.pendingRetry = RestartStorm.this.timers.schedule(this::connect, this.delays.delay(next).toMillis(),
+						TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// The server is shutting down.
+			}
+		}
+
+		void close() {
+			this.closed = true;
+			ScheduledFuture<?> retry = this.pendingRetry;
+			if (retry != null) {
+				retry.cancel(false);
+			}
+			WebSocket current = this.socket;
+			if (current != null) {
+				current.abort();
+			}
+		}
+
+		private final class Listener implements WebSocket.Listener {
+
+			private final StringBuilder text = new StringBuilder();
+
+			private final long attemptedAt;
+
+			Listener(long attemptedAt) {
+				this.attemptedAt = attemptedAt;
+			}
+
+			@Override
+			public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+				this.text.append(data);
+				if (last) {
+					JsonNode frame = RestartStorm.this.jsonMapper.readTree(this.text.toString());
+					this.text.setLength(0);
+					if ("welcome".equals(frame.path("type").asString())) {
+						welcomed(frame.path("sessionId").asString(), this.attemptedAt);
+					}
+				}
+				webSocket.request(1);
+				return null;
+			}
+
+			@Override
+			public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+				closedByServer();
+				return null;
+			}
+
+		}
+
+	}
+
+}

@@ -1,0 +1,63 @@
+package io.wsheartbeat.heartbeat;
+
+import java.time.Clock;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.HandshakeHandler;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+
+/**
+ * Puts the heartbeat on {@code /ws}, with its origin check, and gives it its clocks and its
+ * schedule: the reaper's and the pinger's passes run on Boot's one scheduler thread.
+ *
+ * <p>How the container upgrades a request is the container's business: a {@link HandshakeHandler}
+ * bean, where one exists ({@code io.wsheartbeat.tomcat} has one), or Spring's default.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+@EnableScheduling
+class HeartbeatConfiguration implements WebSocketConfigurer {
+
+	static final String ENDPOINT = "/ws";
+
+	private final HeartbeatProperties properties;
+
+	private final HeartbeatHandler handler;
+
+	private final HandshakeHandler handshakeHandler;
+
+	HeartbeatConfiguration(HeartbeatProperties properties, HeartbeatHandler handler,
+			ObjectProvider<HandshakeHandler> handshakeHandler) {
+		this.properties = properties;
+		this.handler = handler;
+		this.handshakeHandler = handshakeHandler.getIfAvailable(DefaultHandshakeHandler::new);
+	}
+
+	/**
+	 * With no {@code heartbeat.allowed-origins} only same-origin pages may connect; any other
+	 * origin gets 403. Never "*": any web page a user visits could then use their session.
+	 */
+	@Override
+	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+		registry.addHandler(this.handler, ENDPOINT)
+			.setHandshakeHandler(this.handshakeHandler)
+			.setAllowedOrigins(this.properties.allowedOrigins().toArray(String[]::new));
+	}
+
+	@Bean
+	static MonotonicClock monotonicClock() {
+		return MonotonicClock.system();
+	}
+
+	@Bean
+	static Clock wallClock() {
+		return Clock.systemUTC();
+	}
+
+}

@@ -1,0 +1,35 @@
+package io.wsheartbeat.heartbeat.protocol;
+
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * The close codes of protocol v1 that are ours rather than the WebSocket standard's. Codes in the
+ * 4000-4999 range are reserved for applications (RFC 6455, section 7.4.2).
+ */
+public final class CloseCodes {
+
+	/** The server closes a session that stayed silent past its deadline. */
+	public static final CloseStatus HEARTBEAT_TIMEOUT = new CloseStatus(4000, "heartbeat timeout");
+
+	/** The client closes a connection whose heartbeat was not acknowledged in time. */
+	public static final int ACK_TIMEOUT = 4001;
+
+	/** A client sent more than {@code heartbeat.max-messages-per-second}. */
+	public static final CloseStatus TOO_MANY_MESSAGES = CloseStatus.POLICY_VIOLATION.withReason("too many messages");
+
+	/** {@code heartbeat.max-sessions} sessions are open already. */
+	public static final CloseStatus SERVER_FULL = CloseStatus.SERVICE_OVERLOAD.withReason("try again later");
+
+	/** {@code heartbeat.max-sessions-per-address} sessions are open from the client's address already. */
+	public static final CloseStatus ADDRESS_FULL = CloseStatus.SERVICE_OVERLOAD.withReason("too many sessions from your address");
+
+	/** The server is shutting down. */
+	public static final CloseStatus SHUTTING_DOWN = CloseStatus.GOING_AWAY.withReason("server shutting down");
+
+	/** The client stopped reading and its outbound buffer or send time ran over the limit. */
+	public static final CloseStatus CLIENT_NOT_READING = CloseStatus.SESSION_NOT_RELIABLE.withReason("client not reading");
+
+	private CloseCodes() {
+	}
+
+}

@@ -1,0 +1,41 @@
+package io.wsheartbeat.heartbeat.protocol;
+
+import java.time.Duration;
+
+/**
+ * What a client sent, decoded. Input the server cannot use is a value ({@link Unusable}) to answer,
+ * not an exception: one client's bad frame must never reach the container as an error.
+ */
+public sealed interface InboundMessage {
+
+	/**
+	 * {@code {"type":"heartbeat","timestamp":...,"interval":...,"rtt":...}}.
+	 * @param timestamp the client's timestamp as it wrote it, a JSON number, to be echoed back
+	 * unchanged; {@code null} if it sent none
+	 * @param interval the interval the client beats at now, or {@code null} if it did not say
+	 * @param rtt the last round-trip time the client measured, or {@code null} if it did not say
+	 */
+	record Heartbeat(String timestamp, Duration interval, Duration rtt) implements InboundMessage {
+	}
+
+	/** {@code {"type":"message","text":"..."}}: ordinary data, echoed back. */
+	record Message(String text) implements InboundMessage {
+	}
+
+	/**
+	 * {@code {"type":"simulate","fault":"...","delay":ms}}: a demo fault on the sender's own session.
+	 * @param fault what to simulate
+	 * @param delay for {@link SimulatedFault#DELAY_ACKS}, how late to ack; otherwise {@code null}
+	 */
+	record Simulate(SimulatedFault fault, Duration delay) implements InboundMessage {
+	}
+
+	/**
+	 * Input the server cannot use, with the error code and message it answers with.
+	 * @param code one of the {@code error} codes of protocol v1
+	 * @param message what was wrong, for a person reading the client's log
+	 */
+	record Unusable(String code, String message) implements InboundMessage {
+	}
+
+}

@@ -1,0 +1,42 @@
+package io.wsheartbeat.heartbeat.protocol;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The faults a client of the demo may ask the server to simulate on its own session, with
+ * {@code {"type":"simulate","fault":"..."}}, when {@code heartbeat.demo.faults-enabled} is true.
+ */
+public enum SimulatedFault {
+
+	/** Keep the socket, drop this session's acks: the client's ack timeout must fire (4001). */
+	DROP_ACKS("drop-acks"),
+
+	/** Answer heartbeats late by {@code delay} ms: the client's RTT rises past slow-rtt. */
+	DELAY_ACKS("delay-acks"),
+
+	/** Cut the TCP connection with no close frame: the client sees 1006. */
+	DROP_CONNECTION("drop-connection"),
+
+	/** Back to normal: acks at once. */
+	NONE("none");
+
+	private final String wireName;
+
+	SimulatedFault(String wireName) {
+		this.wireName = wireName;
+	}
+
+	public String wireName() {
+		return this.wireName;
+	}
+
+	public static Optional<SimulatedFault> fromWireName(String wireName) {
+		return Arrays.stream(values()).filter((fault) -> fault.wireName.equals(wireName)).findFirst();
+	}
+
+	public static String wireNames() {
+		return String.join(", ", Arrays.stream(values()).map(SimulatedFault::wireName).toList());
+	}
+
+}

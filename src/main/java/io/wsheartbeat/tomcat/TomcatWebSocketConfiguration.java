@@ -1,0 +1,75 @@
+package io.wsheartbeat.tomcat;
+
+import org.apache.coyote.AbstractProtocol;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.socket.server.HandshakeHandler;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+
+import io.wsheartbeat.heartbeat.HeartbeatProperties;
+
+/**
+ * Sizes Tomcat for the heartbeat's sessions, from {@link HeartbeatProperties}: its WebSocket
+ * message buffers and send limit, its connection count, its per-connection socket buffers, and
+ * how {@code /ws} upgrades. Everything here is Tomcat's; the heartbeat itself asks only for a
+ * {@link HandshakeHandler} and {@link io.wsheartbeat.heartbeat.WebSocketConnections}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(name = "org.apache.tomcat.websocket.WsSession")
+class TomcatWebSocketConfiguration {
+
+	// Room above heartbeat.max-sessions for page loads, API calls and the handshakes of clients
+	// that are about to be told 1013: at maxConnections Tomcat stops accepting altogether, and
+	// those clients would hang instead of hearing "try again later".
+	private static final int CONNECTIONS_BEYOND_SESSIONS = 256;
+
+	/** How {@code /ws} upgrades: sessions that keep no copy of their handshake's headers. */
+	@Bean
+	HandshakeHandler handshakeHandler() {
+		return new DefaultHandshakeHandler(new HeadersLeftBehindUpgradeStrategy());
+	}
+
+	/**
+	 * Tomcat closes a text message larger than its buffer with 1009, so the buffer is the message
+	 * size limit. The session idle timeout stays off: the reaper judges silence.
+	 */
+	@Bean
+	ServletServerContainerFactoryBean webSocketContainer(HeartbeatProperties properties) {
+		int maxMessageSize = (int) properties.maxMessageSize().toBytes();
+		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+		container.setMaxTextMessageBufferSize(maxMessageSize);
+		container.setMaxBinaryMessageBufferSize(maxMessageSize);
+		container.setAsyncSendTimeout(properties.sendTimeLimit().toMillis());
+		container.setMaxSessionIdleTimeout(0L);
+		return container;
+	}
+
+	/**
+	 * Tomcat keeps a read and a write buffer per connection for as long as it is open: 16KB per
+	 * idle WebSocket with its defaults, the most of what a session costs. They are sized by
+	 * {@code heartbeat.connection-buffer-size}; a smaller buffer only means more reads for large
+	 * requests, and heartbeat frames are well under 1KB.
+	 *
+	 * <p>Static: the web server factory needs it before the rest of the context exists.
+	 */
+	@Bean
+	static WebServerFactoryCustomizer<TomcatServletWebServerFactory> connectionsForEverySession(
+			HeartbeatProperties properties) {
+		int needed = properties.maxSessions() + CONNECTIONS_BEYOND_SESSIONS;
+		String bufferSize = String.valueOf(properties.connectionBufferSize().toBytes());
+		return (factory) -> factory.addConnectorCustomizers((connector) -> {
+			if (connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol
+					&& protocol.getMaxConnections() < needed) {
+				protocol.setMaxConnections(needed);
+			}
+			connector.setProperty("socket.appReadBufSize", bufferSize);
+			connector.setProperty("socket.appWriteBufSize", bufferSize);
+		});
+	}
+
+}

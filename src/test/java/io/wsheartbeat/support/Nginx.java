@@ -1,0 +1,150 @@
+package io.wsheartbeat.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Debian's nginx as a reverse proxy in front of the test's server: started on a free loopback
+ * port with a config written for the test, stopped and its files removed on {@link #close()}.
+ * The config is the one README's "Behind a reverse proxy" shows, with a short read timeout.
+ * Public for the browser test that puts the page behind it.
+ */
+public final class Nginx implements AutoCloseable {
+
+	private static final Path BINARY = Path.of("/usr/sbin/nginx");
+
+	private final Process process;
+
+	private final Path directory;
+
+	private final int port;
+
+	private Nginx(Process process, Path directory, int port) {
+		this.process = process;
+		this.directory = directory;
+		this.port = port;
+	}
+
+	/**
+	 * Whether nginx can run here; where it cannot, the tests that need it are skipped, except under
+	 * {@code CI=true}, where {@code .ci/run} installs it and they must run.
+	 */
+	public static void assumeInstalled() {
+		Prerequisites.require(Files.isExecutable(BINARY),
+				"nginx is not installed at " + BINARY + " (apt-get install -y nginx-light)");
+	}
+
+	public static Nginx proxyTo(int appPort, Duration readTimeout) throws IOException {
+		Path directory = Files.createTempDirectory("heartbeat-nginx-");
+		int port = freePort();
+		String config = """
+				worker_processes 1;
+				daemon off;
+				master_process on;
+				user root root;
+				pid %1$s/nginx.pid;
+				error_log %1$s/error.log info;
+				events { worker_connections 1024; }
+				http {
+				    access_log off;
+				    client_body_temp_path %1$s/body;
+				    proxy_temp_path %1$s/proxy;
+				    fastcgi_temp_path %1$s/fastcgi;
+				    uwsgi_temp_path %1$s/uwsgi;
+				    scgi_temp_path %1$s/scgi;
+				    map $http_upgrade $connection_upgrade {
+				        default upgrade;
+				        ''      close;
+				    }
+				    server {
+				        listen 127.0.0.1:%2$d;
+				        location / {
+				            proxy_pass http://127.0.0.1:%3$d;
+				            proxy_http_version 1.1;
+				            proxy_set_header Upgrade $http_upgrade;
+				            proxy_set_header Connection $connection_upgrade;
+				            proxy_set_header Host $http_host;
+				            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+				            proxy_set_header X-Forwarded-Proto $scheme;
+				            proxy_read_timeout %4$ds;
+				            proxy_send_timeout %4$ds;
+				        }
+				    }
+				}
+				""".formatted(directory, port, appPort, readTimeout.toSeconds());
+		Path configFile = directory.resolve("nginx.conf");
+		Files.writeString(configFile, config);
+		Process process = new ProcessBuilder(BINARY.toString(), "-p", directory.toString(), "-c", configFile.toString())
+			.redirectErrorStream(true)
+			.redirectOutput(directory.resolve("stdout.log").toFile())
+			.start();
+		Nginx nginx = new Nginx(process, directory, port);
+		try {
+			await().atMost(Duration.ofSeconds(10)).until(() -> {
+				if (!process.isAlive()) {
+					throw new IllegalStateException("nginx exited: " + Files.readString(directory.resolve("stdout.log")));
+				}
+				return accepts(port);
+			});
+		}
+		catch (RuntimeException ex) {
+			nginx.close();
+			throw ex;
+		}
+		return nginx;
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	@Override
+	public void close() {
+		this.process.destroy(); // SIGTERM: nginx's fast shutdown
+		try {
+			if (!this.process.waitFor(5, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		// The worker is the master's child: with the master gone it is gone too; make sure.
+		this.process.descendants().forEach(ProcessHandle::destroyForcibly);
+		try (Stream<Path> files = Files.walk(this.directory)) {
+			files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static boolean accepts(int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	public static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
