@@ -4,6 +4,7 @@
  * network. Results go to window.harnessResults, one entry per test.
  */
 import { Backoff } from '/js/backoff.js';
+import { DeadlineTimer } from '/js/deadline-timer.js';
 import { CloseCode, Fault, HeartbeatClient, State, socketUrl } from '/js/heartbeat-client.js';
 import { formatTime, LogView } from '/js/log-view.js';
 import { niceStep, RttChart } from '/js/rtt-chart.js';
@@ -190,6 +191,74 @@ test('backoff reset starts again from the initial delay', () => {
   backoff.reset();
   assertEqual(backoff.attempts, 0, 'attempts after reset');
   assertEqual(backoff.duration(), 50, 'first delay after reset');
+});
+
+// --- DeadlineTimer --------------------------------------------------------------------------
+
+function deadlineTimer() {
+  const clock = new FakeClock();
+  const fired = [];
+  const timer = new DeadlineTimer(() => fired.push(clock.now), {
+    setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout, now: () => clock.now,
+  });
+  return { clock, fired, timer };
+}
+
+test('deadline timer: pending with its deadline from start until it fires, then neither', () => {
+  const { clock, fired, timer } = deadlineTimer();
+  assertEqual([timer.pending, timer.deadline], [false, null], 'idle before start');
+  timer.start(500);
+  assertEqual([timer.pending, timer.deadline], [true, clock.now + 500], 'pending, due in 500 ms');
+  clock.advance(499);
+  assertEqual(fired.length, 0, 'not yet');
+  clock.advance(1);
+  assertEqual(fired, [1_000_500], 'fired once, on time');
+  assertEqual([timer.pending, timer.deadline], [false, null], 'idle after firing');
+});
+
+test('deadline timer: the deadline counts from a given instant, the timer from now', () => {
+  const { clock, timer } = deadlineTimer();
+  timer.start(300, clock.now - 100);
+  assertEqual(timer.deadline, clock.now + 200, 'from + delay');
+  assertEqual(clock.pending, 1, 'one timer');
+});
+
+test('deadline timer: cancel stops it; start again replaces the pending run rather than adding one', () => {
+  const { clock, fired, timer } = deadlineTimer();
+  timer.start(100);
+  timer.cancel();
+  assertEqual([timer.pending, clock.pending], [false, 0], 'cancelled');
+  timer.cancel();
+  assertEqual(clock.pending, 0, 'cancelling twice does nothing');
+  timer.start(100);
+  timer.start(400);
+  assertEqual(clock.pending, 1, 'one run pending');
+  clock.advance(1000);
+  assertEqual(fired, [1_000_400], 'only the second start fired');
+});
+
+test('deadline timer: overdue once the clock passes the deadline while the timer has not fired', () => {
+  const { clock, fired, timer } = deadlineTimer();
+  assertEqual(timer.isOverdue(), false, 'not pending, never overdue');
+  timer.start(1000);
+  assertEqual(timer.isOverdue(), false, 'before the deadline');
+  clock.jump(999);
+  assertEqual(timer.isOverdue(), false, 'just before');
+  clock.jump(1);
+  assertEqual(timer.isOverdue(), true, 'at the deadline, not fired: a throttled tab');
+  assertEqual(timer.isOverdue(clock.now - 1), false, 'judged at the time given');
+  assertEqual(fired.length, 0, 'noticing does not fire it');
+  timer.cancel();
+  assertEqual(timer.isOverdue(), false, 'a cancelled timer is not late');
+});
+
+test('deadline timer: a timer id of 0 from a replaced setTimeout is still cleared', () => {
+  const cleared = [];
+  const timer = new DeadlineTimer(() => {}, { setTimeout: () => 0, clearTimeout: (id) => cleared.push(id), now: () => 5 });
+  timer.start(10);
+  assertEqual(timer.pending, true, 'pending with id 0');
+  timer.cancel();
+  assertEqual(cleared, [0], 'cleared by its id');
 });
 
 // --- Connecting and the heartbeat ---------------------------------------------------------------
