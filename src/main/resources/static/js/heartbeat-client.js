@@ -1,4 +1,5 @@
 import { Backoff } from './backoff.js';
+import { DeadlineTimer, systemClock } from './deadline-timer.js';
 
 /**
  * The heartbeat client: one WebSocket, a heartbeat that expects an ack, and reconnects with
@@ -74,8 +75,6 @@ export class HeartbeatClient extends EventTarget {
   #timings;
   #backoff;
   #WebSocket;
-  #setTimeout;
-  #clearTimeout;
   #now;
   #connectTimeout;
 
@@ -93,18 +92,14 @@ export class HeartbeatClient extends EventTarget {
   // so a page that was paused and reaped does not stay silent forever.
   #paused = false;
 
-  // One field per timer, each with the wall-clock time it is due. A timer in a hidden tab can
-  // fire minutes late; every event compares the clock with these deadlines, so a late timer is
-  // acted on at the next event rather than whenever the browser gets round to it.
-  #heartbeatTimer = null;
-  #heartbeatDue = 0;
-  #ackTimer = null;
-  #ackDeadline = 0;
-  #pendingTimestamp = null;
-  #reconnectTimer = null;
-  #reconnectAt = 0;
-  #connectTimer = null;
-  #connectDeadline = 0;
+  // Each timer carries the wall-clock time it is due. A timer in a hidden tab can fire minutes
+  // late; every event compares the clock with these deadlines (#checkDeadlines), so a late timer
+  // is acted on at the next event rather than whenever the browser gets round to it.
+  #heartbeatTimer;
+  #ackTimer;
+  #reconnectTimer;
+  #connectTimer;
+  #pendingTimestamp = null; // the heartbeat the ack timer waits for
 
   /**
    * @param {string} url the WebSocket URL, see socketUrl()
@@ -122,9 +117,9 @@ export class HeartbeatClient extends EventTarget {
     reconnect,
     connectTimeout = 10_000,
     WebSocket = globalThis.WebSocket,
-    setTimeout = (callback, delay) => globalThis.setTimeout(callback, delay),
-    clearTimeout = (id) => globalThis.clearTimeout(id),
-    now = () => Date.now(),
+    setTimeout = systemClock.setTimeout,
+    clearTimeout = systemClock.clearTimeout,
+    now = systemClock.now,
     random = Math.random,
   }) {
     super();
@@ -133,10 +128,13 @@ export class HeartbeatClient extends EventTarget {
     this.#interval = this.#timings.interval;
     this.#backoff = new Backoff({ ...reconnect, random });
     this.#WebSocket = WebSocket;
-    this.#setTimeout = setTimeout;
-    this.#clearTimeout = clearTimeout;
     this.#now = now;
     this.#connectTimeout = connectTimeout;
+    const clock = { setTimeout, clearTimeout, now };
+    this.#heartbeatTimer = new DeadlineTimer(() => this.#sendHeartbeat(), clock);
+    this.#ackTimer = new DeadlineTimer(() => this.#onAckTimeout(), clock);
+    this.#reconnectTimer = new DeadlineTimer(() => this.#reconnectNow(), clock);
+    this.#connectTimer = new DeadlineTimer(() => this.#onConnectTimeout(), clock);
   }
 
   get state() { return this.#state; }
@@ -145,11 +143,11 @@ export class HeartbeatClient extends EventTarget {
   get interval() { return this.#interval; }
   get lastRtt() { return this.#lastRtt; }
   get attempt() { return this.#attempt; }
-  get reconnectAt() { return this.#reconnectTimer === null ? null : this.#reconnectAt; }
+  get reconnectAt() { return this.#reconnectTimer.deadline; }
   get timings() { return { ...this.#timings }; }
   get paused() { return this.#paused; }
-  get nextHeartbeatAt() { return this.#heartbeatTimer === null ? null : this.#heartbeatDue; }
-  get ackDeadline() { return this.#ackTimer === null ? null : this.#ackDeadline; }
+  get nextHeartbeatAt() { return this.#heartbeatTimer.deadline; }
+  get ackDeadline() { return this.#ackTimer.deadline; }
 
   /**
    * How long the server lets this session stay silent now: its server timeout, or 1.5 times the
@@ -202,7 +200,7 @@ export class HeartbeatClient extends EventTarget {
       return false;
     }
     this.#paused = true;
-    this.#clearHeartbeatTimer();
+    this.#heartbeatTimer.cancel();
     this.#emit('paused', {});
     return true;
   }
@@ -284,11 +282,7 @@ export class HeartbeatClient extends EventTarget {
     socket.onclose = (event) => this.#onClose(socket, event);
     socket.onerror = () => this.#onError(socket);
     this.#socket = socket;
-    this.#connectDeadline = this.#now() + this.#connectTimeout;
-    this.#connectTimer = this.#setTimeout(() => {
-      this.#connectTimer = null;
-      this.#onConnectTimeout();
-    }, this.#connectTimeout);
+    this.#connectTimer.start(this.#connectTimeout);
     this.#setState(State.CONNECTING);
   }
 
@@ -296,7 +290,7 @@ export class HeartbeatClient extends EventTarget {
     if (socket !== this.#socket) {
       return;
     }
-    this.#clearConnectTimer();
+    this.#connectTimer.cancel();
     this.#setState(State.OPEN);
     this.#emit('open', {});
     if (this.#paused) {
@@ -357,7 +351,7 @@ export class HeartbeatClient extends EventTarget {
   }
 
   #sendHeartbeat() {
-    this.#clearHeartbeatTimer();
+    this.#heartbeatTimer.cancel();
     if (this.#state !== State.OPEN || this.#pendingTimestamp !== null || this.#paused) {
       return;
     }
@@ -368,14 +362,9 @@ export class HeartbeatClient extends EventTarget {
     }
     this.#socket.send(JSON.stringify(heartbeat));
     this.#pendingTimestamp = timestamp;
-    const timeout = this.#timings.ackTimeout;
-    this.#ackDeadline = timestamp + timeout;
-    this.#ackTimer = this.#setTimeout(() => {
-      this.#ackTimer = null;
-      this.#onAckTimeout();
-    }, timeout);
+    this.#ackTimer.start(this.#timings.ackTimeout, timestamp);
     this.#emit('heartbeat', {
-      timestamp, interval: this.#interval, rtt: heartbeat.rtt ?? null, ackDeadline: this.#ackDeadline,
+      timestamp, interval: this.#interval, rtt: heartbeat.rtt ?? null, ackDeadline: this.#ackTimer.deadline,
     });
   }
 
@@ -384,7 +373,8 @@ export class HeartbeatClient extends EventTarget {
       return; // an ack for a heartbeat we gave up on
     }
     const sentAt = this.#pendingTimestamp;
-    this.#clearAckTimer();
+    this.#ackTimer.cancel();
+    this.#pendingTimestamp = null;
     const now = this.#now();
     const rtt = Math.max(0, now - sentAt);
     this.#lastRtt = rtt;
@@ -406,12 +396,7 @@ export class HeartbeatClient extends EventTarget {
       // at the old interval, carrying the new one. Waiting the new interval at once would leave
       // the server holding the old deadline (1.5x 10 s is below the 40 s server timeout, 60 s
       // is not), and it would reap this client in the very switch meant to keep it.
-      const delay = Math.max(0, sentAt + Math.min(from, this.#interval) - now);
-      this.#heartbeatDue = now + delay;
-      this.#heartbeatTimer = this.#setTimeout(() => {
-        this.#heartbeatTimer = null;
-        this.#sendHeartbeat();
-      }, delay);
+      this.#heartbeatTimer.start(Math.max(0, sentAt + Math.min(from, this.#interval) - now), now);
     }
     this.#emit('ack', { rtt, serverTime: message.serverTime, nextHeartbeatAt: this.nextHeartbeatAt });
     if (this.#interval !== from) {
@@ -462,23 +447,19 @@ export class HeartbeatClient extends EventTarget {
       this.#setState(State.DISCONNECTED);
       return;
     }
-    if (this.#reconnectTimer !== null) {
+    if (this.#reconnectTimer.pending) {
       return; // never a second pending reconnect
     }
     const cap = this.#backoff.nextCap;
     const delay = this.#backoff.duration();
     this.#attempt = this.#backoff.attempts;
-    this.#reconnectAt = this.#now() + delay;
-    this.#reconnectTimer = this.#setTimeout(() => {
-      this.#reconnectTimer = null;
-      this.#reconnectNow();
-    }, delay);
+    this.#reconnectTimer.start(delay);
     this.#emit('reconnectscheduled', { delay, attempt: this.#attempt, cap });
     this.#setState(State.RECONNECTING);
   }
 
   #reconnectNow() {
-    this.#clearReconnectTimer();
+    this.#reconnectTimer.cancel();
     if (this.#manualDisconnect || this.#state !== State.RECONNECTING) {
       return;
     }
@@ -491,22 +472,25 @@ export class HeartbeatClient extends EventTarget {
    */
   #checkDeadlines() {
     const now = this.#now();
-    if (this.#connectTimer !== null && now >= this.#connectDeadline) {
-      this.#emit('timerlate', { timer: 'connect', lateBy: now - this.#connectDeadline });
+    const late = (timer, name) => {
+      if (!timer.isOverdue(now)) {
+        return false;
+      }
+      this.#emit('timerlate', { timer: name, lateBy: now - timer.deadline });
+      return true;
+    };
+    if (late(this.#connectTimer, 'connect')) {
       this.#onConnectTimeout();
       return true;
     }
-    if (this.#ackTimer !== null && now >= this.#ackDeadline) {
-      this.#emit('timerlate', { timer: 'ack', lateBy: now - this.#ackDeadline });
+    if (late(this.#ackTimer, 'ack')) {
       this.#onAckTimeout();
       return true;
     }
-    if (this.#heartbeatTimer !== null && now >= this.#heartbeatDue) {
-      this.#emit('timerlate', { timer: 'heartbeat', lateBy: now - this.#heartbeatDue });
-      this.#sendHeartbeat();
+    if (late(this.#heartbeatTimer, 'heartbeat')) {
+      this.#sendHeartbeat(); // the connection goes on: the caller handles its event as usual
     }
-    if (this.#reconnectTimer !== null && now >= this.#reconnectAt) {
-      this.#emit('timerlate', { timer: 'reconnect', lateBy: now - this.#reconnectAt });
+    if (late(this.#reconnectTimer, 'reconnect')) {
       this.#reconnectNow();
       return true;
     }
@@ -528,39 +512,11 @@ export class HeartbeatClient extends EventTarget {
 
   /** Called on every way out of connecting, open and reconnecting: no timer outlives its purpose. */
   #clearTimers() {
-    this.#clearHeartbeatTimer();
-    this.#clearAckTimer();
-    this.#clearReconnectTimer();
-    this.#clearConnectTimer();
-  }
-
-  #clearConnectTimer() {
-    if (this.#connectTimer !== null) {
-      this.#clearTimeout(this.#connectTimer);
-      this.#connectTimer = null;
-    }
-  }
-
-  #clearHeartbeatTimer() {
-    if (this.#heartbeatTimer !== null) {
-      this.#clearTimeout(this.#heartbeatTimer);
-      this.#heartbeatTimer = null;
-    }
-  }
-
-  #clearAckTimer() {
-    if (this.#ackTimer !== null) {
-      this.#clearTimeout(this.#ackTimer);
-      this.#ackTimer = null;
-    }
+    this.#heartbeatTimer.cancel();
+    this.#ackTimer.cancel();
     this.#pendingTimestamp = null;
-  }
-
-  #clearReconnectTimer() {
-    if (this.#reconnectTimer !== null) {
-      this.#clearTimeout(this.#reconnectTimer);
-      this.#reconnectTimer = null;
-    }
+    this.#reconnectTimer.cancel();
+    this.#connectTimer.cancel();
   }
 
   #setState(next) {
