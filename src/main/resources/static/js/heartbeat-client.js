@@ -3,50 +3,44 @@ import { DeadlineTimer, systemClock } from './deadline-timer.js';
 
 /**
  * The heartbeat client: one WebSocket, a heartbeat that expects an ack, and reconnects with
- * backoff. It knows nothing of the page; it reports what happens as events, and the page decides
- * what to show.
- *
- * Events (all CustomEvent, facts in `detail`):
- *   statechange        {state, previous, attempt, delay, reconnectAt}
- *   connecting         {url, attempt}
- *   open               {}
- *   welcome            {sessionId, timings}
- *   heartbeat          {timestamp, interval, rtt, ackDeadline}
- *   ack                {rtt, serverTime, nextHeartbeatAt}
- *   intervalchange     {from, to, rtt, slowRtt, slow}
- *   acktimeout         {timeout}
- *   connecttimeout     {timeout}            the socket did not open in time: closed, and a reconnect scheduled
- *   timerlate          {timer, lateBy}      a deadline passed while its timer had not fired (throttled tab)
- *   close              {code, reason, wasClean, byClient}
- *   reconnectscheduled {delay, attempt, cap}
- *   noreconnect        {code}               closed for a policy violation: wait for connect()
- *   disconnect         {code}               the user asked to disconnect
- *   messagesent        {text}
- *   echo               {text, serverTime}
- *   servererror        {code, message}
- *   socketerror        {}
- *   unreadable         {}                   a frame that is not a JSON object with a known type
- *   paused             {}                   heartbeats stopped on this connection, the socket stays open
- *   resumed            {byReconnect}        heartbeats run again (resume(), or a new connection)
- *   simulaterequested  {fault, delay}       a demo fault was asked of the server for this session
- *   simulated          {fault, delay}       the server confirms the fault now in force
+ * backoff. It knows nothing of the page; it reports what happens as the events listed in Events,
+ * and the page decides what to show. This file (with backoff.js and deadline-timer.js) is the part to copy; the demo's
+ * controls live in demo-client.js, built on the extension points at the end of the class.
  *
  * Deadlines (epoch ms, null when no such timer runs): nextHeartbeatAt, ackDeadline, reconnectAt.
  */
+
+/**
+ * Every event a HeartbeatClient dispatches: a CustomEvent whose `detail` holds the facts beside
+ * its name. A subclass that adds events lists its own beside itself (DemoEvents in demo-client.js).
+ */
+export const Events = Object.freeze([
+  'statechange',        // {state, previous, attempt, reconnectAt}
+  'connecting',         // {url, attempt}
+  'open',               // {}
+  'welcome',            // {sessionId, timings}
+  'heartbeat',          // {timestamp, interval, rtt, ackDeadline}
+  'ack',                // {rtt, serverTime, nextHeartbeatAt}
+  'intervalchange',     // {from, to, rtt, slowRtt, slow}
+  'acktimeout',         // {timeout}
+  'connecttimeout',     // {timeout}         the socket did not open in time: closed, and a reconnect scheduled
+  'timerlate',          // {timer, lateBy}   a deadline passed while its timer had not fired (throttled tab)
+  'close',              // {code, reason, wasClean, byClient}
+  'reconnectscheduled', // {delay, attempt, cap}
+  'noreconnect',        // {code}            closed for a policy violation: wait for connect()
+  'disconnect',         // {code}            the user asked to disconnect
+  'messagesent',        // {text}
+  'echo',               // {text, serverTime}
+  'servererror',        // {code, message}
+  'socketerror',        // {message?}        message only when the WebSocket could not even be created
+  'unreadable',         // {}                a frame that is not a JSON object of a type this client (or its handleFrame) knows
+]);
 
 export const State = Object.freeze({
   DISCONNECTED: 'disconnected',
   CONNECTING: 'connecting',
   OPEN: 'open',
   RECONNECTING: 'reconnecting',
-});
-
-/** The demo faults a session may ask the server for (protocol frame "simulate"). */
-export const Fault = Object.freeze({
-  DROP_ACKS: 'drop-acks',
-  DELAY_ACKS: 'delay-acks',
-  DROP_CONNECTION: 'drop-connection',
-  NONE: 'none',
 });
 
 export const CloseCode = Object.freeze({
@@ -88,9 +82,9 @@ export class HeartbeatClient extends EventTarget {
   #lastRtt = null;
   #ackedOnThisSocket = false;
   #attempt = 0;
-  // Heartbeats stopped by pause() on the current connection only: a new connection beats again,
-  // so a page that was paused and reaped does not stay silent forever.
-  #paused = false;
+  // Heartbeats stopped by holdHeartbeats() on the current connection only: a new connection beats
+  // again, so a client that was held and reaped does not stay silent forever.
+  #heartbeatsHeld = false;
 
   // Each timer carries the wall-clock time it is due. A timer in a hidden tab can fire minutes
   // late; every event compares the clock with these deadlines (#checkDeadlines), so a late timer
@@ -145,7 +139,6 @@ export class HeartbeatClient extends EventTarget {
   get attempt() { return this.#attempt; }
   get reconnectAt() { return this.#reconnectTimer.deadline; }
   get timings() { return { ...this.#timings }; }
-  get paused() { return this.#paused; }
   get nextHeartbeatAt() { return this.#heartbeatTimer.deadline; }
   get ackDeadline() { return this.#ackTimer.deadline; }
 
@@ -185,52 +178,8 @@ export class HeartbeatClient extends EventTarget {
     if (this.#state !== State.OPEN) {
       return false;
     }
-    this.#socket.send(JSON.stringify({ type: 'message', text }));
+    this.#write({ type: 'message', text });
     this.#emit('messagesent', { text });
-    return true;
-  }
-
-  /**
-   * Stop sending heartbeats on this connection but keep the socket open, like a frozen tab: the
-   * server must notice the silence and close with 4000. An ack already on its way is still taken.
-   * Returns false when not open.
-   */
-  pause() {
-    if (this.#state !== State.OPEN || this.#paused) {
-      return false;
-    }
-    this.#paused = true;
-    this.#heartbeatTimer.cancel();
-    this.#emit('paused', {});
-    return true;
-  }
-
-  /** Beat again at once after pause(). Returns false when not open or not paused. */
-  resume() {
-    if (this.#state !== State.OPEN || !this.#paused) {
-      return false;
-    }
-    this.#paused = false;
-    this.#emit('resumed', { byReconnect: false });
-    this.#beatNow();
-    return true;
-  }
-
-  /**
-   * Ask the server to misbehave towards this session only (demo): drop-acks, delay-acks (with
-   * delay ms), drop-connection, or none to be served normally again. The server confirms with
-   * "simulated", or refuses with an error when its faults are off. Returns false when not open.
-   */
-  simulate(fault, delay) {
-    if (this.#state !== State.OPEN) {
-      return false;
-    }
-    const frame = { type: 'simulate', fault };
-    if (fault === Fault.DELAY_ACKS) {
-      frame.delay = delay;
-    }
-    this.#socket.send(JSON.stringify(frame));
-    this.#emit('simulaterequested', { fault, delay: frame.delay ?? null });
     return true;
   }
 
@@ -266,6 +215,7 @@ export class HeartbeatClient extends EventTarget {
   #open() {
     this.#sessionId = null;
     this.#ackedOnThisSocket = false;
+    this.#heartbeatsHeld = false; // a hold is for the connection it was placed on
     this.#lastRtt = null; // a round trip belongs to its connection; the new one reports its own
     this.#interval = this.#timings.interval;
     this.#emit('connecting', { url: this.#url, attempt: this.#attempt });
@@ -293,10 +243,7 @@ export class HeartbeatClient extends EventTarget {
     this.#connectTimer.cancel();
     this.#setState(State.OPEN);
     this.#emit('open', {});
-    if (this.#paused) {
-      this.#paused = false; // pause() held for the connection it was clicked on
-      this.#emit('resumed', { byReconnect: true });
-    }
+    this.connectionOpened();
     this.#sendHeartbeat();
   }
 
@@ -324,17 +271,13 @@ export class HeartbeatClient extends EventTarget {
       case 'echo':
         this.#emit('echo', { text: String(message.text), serverTime: message.serverTime });
         break;
-      case 'simulated':
-        this.#emit('simulated', {
-          fault: String(message.fault),
-          delay: Number.isFinite(message.delay) ? message.delay : null,
-        });
-        break;
       case 'error':
         this.#emit('servererror', { code: String(message.code), message: String(message.message) });
         break;
       default:
-        this.#emit('unreadable', {});
+        if (!this.handleFrame(message)) {
+          this.#emit('unreadable', {});
+        }
     }
   }
 
@@ -352,7 +295,7 @@ export class HeartbeatClient extends EventTarget {
 
   #sendHeartbeat() {
     this.#heartbeatTimer.cancel();
-    if (this.#state !== State.OPEN || this.#pendingTimestamp !== null || this.#paused) {
+    if (this.#state !== State.OPEN || this.#pendingTimestamp !== null || this.#heartbeatsHeld) {
       return;
     }
     const timestamp = this.#now();
@@ -360,7 +303,7 @@ export class HeartbeatClient extends EventTarget {
     if (this.#lastRtt !== null) {
       heartbeat.rtt = this.#lastRtt;
     }
-    this.#socket.send(JSON.stringify(heartbeat));
+    this.#write(heartbeat);
     this.#pendingTimestamp = timestamp;
     this.#ackTimer.start(this.#timings.ackTimeout, timestamp);
     this.#emit('heartbeat', {
@@ -389,7 +332,7 @@ export class HeartbeatClient extends EventTarget {
     const { slowRtt, slowInterval, interval } = this.#timings;
     const slow = rtt > slowRtt;
     this.#interval = slow ? slowInterval : interval; // declared to the server in the next heartbeat
-    if (!this.#paused) {
+    if (!this.#heartbeatsHeld) {
       // Scheduled from here, a network callback, not by setInterval: Chrome's intensive throttling
       // of hidden tabs applies to chains of timers, and this chain is restarted by every ack.
       // A longer interval starts only once declared: the heartbeat after the change still comes
@@ -519,6 +462,10 @@ export class HeartbeatClient extends EventTarget {
     this.#connectTimer.cancel();
   }
 
+  #write(frame) {
+    this.#socket.send(JSON.stringify(frame));
+  }
+
   #setState(next) {
     const previous = this.#state;
     if (next === previous) {
@@ -536,4 +483,70 @@ export class HeartbeatClient extends EventTarget {
   #emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
+
+  // --- Extension points ------------------------------------------------------------------------
+  // Not needed to use the client. #private members are out of a subclass's reach, so these are
+  // the whole of what one may add to the heartbeat (demo-client.js is the example). Plain methods,
+  // marked @protected: meant for subclasses, not for the page.
+
+  /**
+   * Sends a frame of the protocol that this class does not speak itself (its own are heartbeat
+   * and message).
+   * @protected
+   * @param {object} frame sent as JSON
+   * @returns {boolean} false, and nothing sent, when not open
+   */
+  sendFrame(frame) {
+    if (this.#state !== State.OPEN) {
+      return false;
+    }
+    this.#write(frame);
+    return true;
+  }
+
+  /**
+   * Stops heartbeats on the current connection; the socket stays open and an ack already on its
+   * way is still taken. The hold ends with the connection: the next one beats as usual.
+   * @protected
+   * @returns {boolean} false when not open or already held
+   */
+  holdHeartbeats() {
+    if (this.#state !== State.OPEN || this.#heartbeatsHeld) {
+      return false;
+    }
+    this.#heartbeatsHeld = true;
+    this.#heartbeatTimer.cancel();
+    return true;
+  }
+
+  /**
+   * Ends holdHeartbeats() and beats at once, unless a heartbeat is still waiting for its ack.
+   * @protected
+   * @returns {boolean} false when not open or not held
+   */
+  releaseHeartbeats() {
+    if (this.#state !== State.OPEN || !this.#heartbeatsHeld) {
+      return false;
+    }
+    this.#heartbeatsHeld = false;
+    this.#beatNow();
+    return true;
+  }
+
+  /**
+   * Called with a frame from the current connection whose type this class does not know.
+   * @protected
+   * @param {object} message the parsed frame
+   * @returns {boolean} true when understood; otherwise the frame is reported as unreadable
+   */
+  handleFrame(message) {
+    return false;
+  }
+
+  /**
+   * Called when a new connection is open: after the open event, before its first heartbeat.
+   * Heartbeats held on an earlier connection are no longer held by then.
+   * @protected
+   */
+  connectionOpened() {}
 }
