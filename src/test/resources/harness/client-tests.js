@@ -4,7 +4,9 @@
  * network. Results go to window.harnessResults, one entry per test.
  */
 import { Backoff } from '/js/backoff.js';
-import { CloseCode, Fault, HeartbeatClient, State, socketUrl } from '/js/heartbeat-client.js';
+import { DeadlineTimer } from '/js/deadline-timer.js';
+import { DemoClient, DemoEvents, Fault } from '/js/demo-client.js';
+import { CloseCode, Events, HeartbeatClient, State, socketUrl } from '/js/heartbeat-client.js';
 import { formatTime, LogView } from '/js/log-view.js';
 import { niceStep, RttChart } from '/js/rtt-chart.js';
 import { formatAddress, liveness, MAX_OPEN_ROWS, SessionsTable, watchSessions } from '/js/sessions-view.js';
@@ -131,18 +133,17 @@ function fakeSockets() {
   };
 }
 
-const EVENTS = ['statechange', 'connecting', 'open', 'welcome', 'heartbeat', 'ack', 'intervalchange', 'acktimeout',
-  'connecttimeout',
-  'timerlate', 'close', 'reconnectscheduled', 'noreconnect', 'disconnect', 'messagesent', 'echo', 'servererror',
-  'socketerror', 'unreadable', 'paused', 'resumed', 'simulaterequested', 'simulated'];
-
 const TIMINGS = { interval: 1000, ackTimeout: 300, serverTimeout: 4000, slowRtt: 200, slowInterval: 3000, maxInterval: 3000 };
 const RECONNECT = { initialDelay: 100, maxDelay: 1000, multiplier: 2 };
 
-function setup({ random = () => 0.5 } = {}) {
+/**
+ * A client on a fake clock and fake sockets, with every event it documents recorded in order.
+ * Client is HeartbeatClient, DemoClient, or a subclass made in a test.
+ */
+function setup({ random = () => 0.5, Client = HeartbeatClient } = {}) {
   const clock = new FakeClock();
   const sockets = fakeSockets();
-  const client = new HeartbeatClient('ws://example.test/ws', {
+  const client = new Client('ws://example.test/ws', {
     timings: TIMINGS,
     reconnect: RECONNECT,
     WebSocket: sockets.WebSocket,
@@ -152,7 +153,7 @@ function setup({ random = () => 0.5 } = {}) {
     random,
   });
   const events = [];
-  for (const type of EVENTS) {
+  for (const type of client instanceof DemoClient ? [...Events, ...DemoEvents] : Events) {
     client.addEventListener(type, (event) => events.push({ type, ...event.detail }));
   }
   const of = (type) => events.filter((event) => event.type === type);
@@ -190,6 +191,74 @@ test('backoff reset starts again from the initial delay', () => {
   backoff.reset();
   assertEqual(backoff.attempts, 0, 'attempts after reset');
   assertEqual(backoff.duration(), 50, 'first delay after reset');
+});
+
+// --- DeadlineTimer --------------------------------------------------------------------------
+
+function deadlineTimer() {
+  const clock = new FakeClock();
+  const fired = [];
+  const timer = new DeadlineTimer(() => fired.push(clock.now), {
+    setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout, now: () => clock.now,
+  });
+  return { clock, fired, timer };
+}
+
+test('deadline timer: pending with its deadline from start until it fires, then neither', () => {
+  const { clock, fired, timer } = deadlineTimer();
+  assertEqual([timer.pending, timer.deadline], [false, null], 'idle before start');
+  timer.start(500);
+  assertEqual([timer.pending, timer.deadline], [true, clock.now + 500], 'pending, due in 500 ms');
+  clock.advance(499);
+  assertEqual(fired.length, 0, 'not yet');
+  clock.advance(1);
+  assertEqual(fired, [1_000_500], 'fired once, on time');
+  assertEqual([timer.pending, timer.deadline], [false, null], 'idle after firing');
+});
+
+test('deadline timer: the deadline counts from a given instant, the timer from now', () => {
+  const { clock, timer } = deadlineTimer();
+  timer.start(300, clock.now - 100);
+  assertEqual(timer.deadline, clock.now + 200, 'from + delay');
+  assertEqual(clock.pending, 1, 'one timer');
+});
+
+test('deadline timer: cancel stops it; start again replaces the pending run rather than adding one', () => {
+  const { clock, fired, timer } = deadlineTimer();
+  timer.start(100);
+  timer.cancel();
+  assertEqual([timer.pending, clock.pending], [false, 0], 'cancelled');
+  timer.cancel();
+  assertEqual(clock.pending, 0, 'cancelling twice does nothing');
+  timer.start(100);
+  timer.start(400);
+  assertEqual(clock.pending, 1, 'one run pending');
+  clock.advance(1000);
+  assertEqual(fired, [1_000_400], 'only the second start fired');
+});
+
+test('deadline timer: overdue once the clock passes the deadline while the timer has not fired', () => {
+  const { clock, fired, timer } = deadlineTimer();
+  assertEqual(timer.isOverdue(), false, 'not pending, never overdue');
+  timer.start(1000);
+  assertEqual(timer.isOverdue(), false, 'before the deadline');
+  clock.jump(999);
+  assertEqual(timer.isOverdue(), false, 'just before');
+  clock.jump(1);
+  assertEqual(timer.isOverdue(), true, 'at the deadline, not fired: a throttled tab');
+  assertEqual(timer.isOverdue(clock.now - 1), false, 'judged at the time given');
+  assertEqual(fired.length, 0, 'noticing does not fire it');
+  timer.cancel();
+  assertEqual(timer.isOverdue(), false, 'a cancelled timer is not late');
+});
+
+test('deadline timer: a timer id of 0 from a replaced setTimeout is still cleared', () => {
+  const cleared = [];
+  const timer = new DeadlineTimer(() => {}, { setTimeout: () => 0, clearTimeout: (id) => cleared.push(id), now: () => 5 });
+  timer.start(10);
+  assertEqual(timer.pending, true, 'pending with id 0');
+  timer.cancel();
+  assertEqual(cleared, [0], 'cleared by its id');
 });
 
 // --- Connecting and the heartbeat ---------------------------------------------------------------
@@ -555,70 +624,7 @@ test('messages: echo and errors reported, nonsense ignored, nothing sent when no
   assertEqual(client.send('later'), false, 'not sent when disconnected');
 });
 
-// --- Fault controls and deadlines ----------------------------------------------------------
-
-test('pause keeps the socket open and sends nothing more; the pending ack is still taken', () => {
-  const { client, sockets, clock, of } = setup();
-  client.connect();
-  const socket = sockets.last;
-  socket.serverOpen();
-  assertEqual(client.pause(), true, 'paused');
-  assertEqual(of('paused').length, 1, 'reported');
-  socket.ack(clock, 20);
-  assertEqual(of('ack').length, 1, 'the outstanding ack is taken');
-  assertEqual(client.nextHeartbeatAt, null, 'no next heartbeat while paused');
-  assertEqual(clock.pending, 0, 'no timer at all while paused');
-  clock.advance(10 * TIMINGS.interval);
-  client.pageVisible();
-  client.networkOnline();
-  assertEqual(socket.heartbeats().length, 1, 'silent');
-  assertEqual(socket.closedWith, null, 'socket left open for the server to reap');
-  assertEqual(client.state, State.OPEN, 'still open');
-  assertEqual(client.pause(), false, 'pausing twice does nothing');
-});
-
-test('resume beats at once; a reconnect after the reap beats again without a click', () => {
-  const { client, sockets, clock, of } = connected();
-  client.pause();
-  assertEqual(client.resume(), true, 'resumed');
-  assertEqual(sockets.last.heartbeats().length, 2, 'a heartbeat at once');
-  client.pause();
-  sockets.last.serverClose(4000, 'heartbeat timeout');
-  assertEqual(client.paused, true, 'still paused while reconnecting');
-  clock.advance(RECONNECT.maxDelay);
-  sockets.last.serverOpen();
-  assertEqual(client.paused, false, 'a new connection is not paused');
-  assertEqual(of('resumed').map((e) => e.byReconnect), [false, true], 'resumed by click, then by reconnect');
-  assertEqual(sockets.last.heartbeats().length, 1, 'the new connection beats');
-});
-
-test('pause, resume and simulate do nothing unless open', () => {
-  const { client, sockets } = setup();
-  assertEqual(client.pause(), false, 'pause when disconnected');
-  assertEqual(client.simulate(Fault.DROP_ACKS), false, 'simulate when disconnected');
-  client.connect();
-  assertEqual(client.simulate(Fault.DROP_ACKS), false, 'simulate when connecting');
-  assertEqual(sockets.last.sent, [], 'nothing sent');
-});
-
-test('simulate sends the fault frame; the delay only for delay-acks; the confirmation is reported', () => {
-  const { client, sockets, of } = connected();
-  client.simulate(Fault.DELAY_ACKS, 1500);
-  client.simulate(Fault.DROP_ACKS, 99);
-  client.simulate(Fault.NONE);
-  const frames = sockets.last.sent.filter((m) => m.type === 'simulate');
-  assertEqual(frames, [
-    { type: 'simulate', fault: 'delay-acks', delay: 1500 },
-    { type: 'simulate', fault: 'drop-acks' },
-    { type: 'simulate', fault: 'none' },
-  ], 'frames');
-  assertEqual(of('simulaterequested').map((e) => [e.fault, e.delay]),
-    [['delay-acks', 1500], ['drop-acks', null], ['none', null]], 'requests reported');
-  sockets.last.serverSend({ type: 'simulated', fault: 'delay-acks', delay: 1500 });
-  sockets.last.serverSend({ type: 'simulated', fault: 'none' });
-  assertEqual(of('simulated').map((e) => [e.fault, e.delay]), [['delay-acks', 1500], ['none', null]], 'confirmations');
-  assertEqual(of('unreadable').length, 0, 'simulated is understood');
-});
+// --- Deadlines ---------------------------------------------------------------------------------
 
 test('the deadlines are exposed: next heartbeat after an ack, ack deadline while one is pending', () => {
   const { client, sockets, clock, of } = setup();
@@ -668,6 +674,242 @@ test('the ack comes before the interval change it causes, as the log shows them'
   sockets.last.ack(clock, 250);
   const order = events.filter((e) => e.type === 'ack' || e.type === 'intervalchange').map((e) => e.type);
   assertEqual(order, ['ack', 'ack', 'intervalchange'], 'order');
+});
+
+// --- Extension points ---------------------------------------------------------------------------
+
+test('the heartbeat client alone has no demo controls, and a "simulated" frame is unreadable to it', () => {
+  const { client, sockets, of } = connected();
+  for (const name of ['pause', 'resume', 'simulate', 'paused']) {
+    assert(!(name in client), `no ${name}`);
+  }
+  sockets.last.serverSend({ type: 'simulated', fault: 'none' });
+  assertEqual(of('unreadable').length, 1, 'a frame it does not speak');
+});
+
+test('extension point sendFrame: a frame goes out as JSON, only while open', () => {
+  const { client, sockets } = setup();
+  assertEqual(client.sendFrame({ type: 'extra' }), false, 'disconnected');
+  client.connect();
+  assertEqual(client.sendFrame({ type: 'extra' }), false, 'connecting');
+  assertEqual(sockets.last.sent, [], 'nothing sent');
+  sockets.last.serverOpen();
+  assertEqual(client.sendFrame({ type: 'extra', n: 1 }), true, 'open');
+  assertEqual(sockets.last.sent.at(-1), { type: 'extra', n: 1 }, 'the frame');
+});
+
+test('extension point holdHeartbeats: silent on this connection with the socket open; the next connection beats', () => {
+  const { client, sockets, clock, of } = setup();
+  assertEqual(client.holdHeartbeats(), false, 'nothing to hold when disconnected');
+  client.connect();
+  sockets.last.serverOpen();
+  assertEqual(client.holdHeartbeats(), true, 'held');
+  assertEqual(client.holdHeartbeats(), false, 'held once');
+  sockets.last.ack(clock);
+  assertEqual(of('ack').length, 1, 'the ack on its way is taken');
+  assertEqual([client.nextHeartbeatAt, clock.pending], [null, 0], 'no heartbeat scheduled');
+  clock.advance(10 * TIMINGS.interval);
+  client.pageVisible();
+  assertEqual(sockets.last.heartbeats().length, 1, 'silent');
+  assertEqual([sockets.last.closedWith, client.state], [null, State.OPEN], 'left open for the server to reap');
+  sockets.last.serverClose(4000, 'heartbeat timeout');
+  assertEqual(client.releaseHeartbeats(), false, 'nothing to release while reconnecting');
+  clock.advance(RECONNECT.maxDelay);
+  sockets.last.serverOpen();
+  assertEqual(sockets.last.heartbeats().length, 1, 'the new connection beats');
+  sockets.last.ack(clock);
+  assert(client.nextHeartbeatAt !== null, 'and goes on beating');
+});
+
+test('extension point releaseHeartbeats: a heartbeat at once, or after the ack still on its way', () => {
+  const { client, sockets, clock } = setup();
+  client.connect();
+  sockets.last.serverOpen();
+  assertEqual(client.releaseHeartbeats(), false, 'not held');
+  client.holdHeartbeats();
+  assertEqual(client.releaseHeartbeats(), true, 'released');
+  assertEqual(sockets.last.heartbeats().length, 1, 'the first heartbeat still waits for its ack: no second');
+  sockets.last.ack(clock);
+  assert(client.nextHeartbeatAt !== null, 'the ack schedules the next one');
+  client.holdHeartbeats();
+  client.releaseHeartbeats();
+  assertEqual(sockets.last.heartbeats().length, 2, 'nothing outstanding: a heartbeat at once');
+});
+
+/** A subclass that records what the extension hooks are called with. */
+class RecordingClient extends HeartbeatClient {
+  seen = [];
+
+  handleFrame(message) {
+    this.seen.push(`frame ${message.type}`);
+    return message.type === 'mine';
+  }
+
+  connectionOpened() {
+    this.seen.push(`opened ${this.state}`);
+  }
+}
+
+test('extension point handleFrame: frames of a type the client does not know, from the current socket only', () => {
+  const { client, sockets, clock, of } = setup({ Client: RecordingClient });
+  client.connect();
+  const socket = sockets.last;
+  socket.serverOpen();
+  socket.serverSend({ type: 'mine' });
+  socket.serverSend({ type: 'theirs' });
+  socket.serverSend({ type: 'echo', text: 'x', serverTime: 1 });
+  socket.serverSend('not json');
+  assertEqual(client.seen.filter((s) => s.startsWith('frame')), ['frame mine', 'frame theirs'], 'unknown types only');
+  assertEqual(of('unreadable').length, 2, 'a frame the subclass did not take, and nonsense, are unreadable');
+  const onmessage = socket.onmessage;
+  clock.advance(TIMINGS.ackTimeout); // gives the socket up
+  onmessage({ data: JSON.stringify({ type: 'mine' }) });
+  assertEqual(client.seen.filter((s) => s.startsWith('frame')).length, 2, 'nothing from a retired socket');
+});
+
+test('extension point connectionOpened: on every new connection, after the open event, before its first heartbeat', () => {
+  const { client, sockets, clock } = setup({ Client: RecordingClient });
+  client.addEventListener('open', () => client.seen.push('open event'));
+  client.addEventListener('heartbeat', () => client.seen.push('heartbeat'));
+  client.connect();
+  sockets.last.serverOpen();
+  sockets.last.serverClose(1006);
+  clock.advance(RECONNECT.maxDelay);
+  sockets.last.serverOpen();
+  assertEqual(client.seen, ['open event', 'opened open', 'heartbeat', 'open event', 'opened open', 'heartbeat'], 'order');
+});
+
+// --- The demo's controls (DemoClient) --------------------------------------------------------------
+
+test('demo: pause keeps the socket open and sends nothing more; the pending ack is still taken', () => {
+  const { client, sockets, clock, of } = setup({ Client: DemoClient });
+  client.connect();
+  const socket = sockets.last;
+  socket.serverOpen();
+  assertEqual(client.pause(), true, 'paused');
+  assertEqual(of('paused').length, 1, 'reported');
+  socket.ack(clock, 20);
+  assertEqual(of('ack').length, 1, 'the outstanding ack is taken');
+  assertEqual(client.nextHeartbeatAt, null, 'no next heartbeat while paused');
+  assertEqual(clock.pending, 0, 'no timer at all while paused');
+  clock.advance(10 * TIMINGS.interval);
+  client.pageVisible();
+  client.networkOnline();
+  assertEqual(socket.heartbeats().length, 1, 'silent');
+  assertEqual(socket.closedWith, null, 'socket left open for the server to reap');
+  assertEqual(client.state, State.OPEN, 'still open');
+  assertEqual(client.pause(), false, 'pausing twice does nothing');
+});
+
+test('demo: resume beats at once; a reconnect after the reap beats again without a click', () => {
+  const { client, sockets, clock, of } = connected({ Client: DemoClient });
+  client.pause();
+  assertEqual(client.resume(), true, 'resumed');
+  assertEqual(sockets.last.heartbeats().length, 2, 'a heartbeat at once');
+  client.pause();
+  sockets.last.serverClose(4000, 'heartbeat timeout');
+  assertEqual(client.paused, true, 'still paused while reconnecting');
+  clock.advance(RECONNECT.maxDelay);
+  sockets.last.serverOpen();
+  assertEqual(client.paused, false, 'a new connection is not paused');
+  assertEqual(of('resumed').map((e) => e.byReconnect), [false, true], 'resumed by click, then by reconnect');
+  assertEqual(sockets.last.heartbeats().length, 1, 'the new connection beats');
+});
+
+test('demo: pause, resume and simulate do nothing unless open', () => {
+  const { client, sockets } = setup({ Client: DemoClient });
+  assertEqual(client.pause(), false, 'pause when disconnected');
+  assertEqual(client.simulate(Fault.DROP_ACKS), false, 'simulate when disconnected');
+  client.connect();
+  assertEqual(client.simulate(Fault.DROP_ACKS), false, 'simulate when connecting');
+  assertEqual(sockets.last.sent, [], 'nothing sent');
+});
+
+test('demo: simulate sends the fault frame; the delay only for delay-acks; the confirmation is reported', () => {
+  const { client, sockets, of } = connected({ Client: DemoClient });
+  client.simulate(Fault.DELAY_ACKS, 1500);
+  client.simulate(Fault.DROP_ACKS, 99);
+  client.simulate(Fault.NONE);
+  const frames = sockets.last.sent.filter((m) => m.type === 'simulate');
+  assertEqual(frames, [
+    { type: 'simulate', fault: 'delay-acks', delay: 1500 },
+    { type: 'simulate', fault: 'drop-acks' },
+    { type: 'simulate', fault: 'none' },
+  ], 'frames');
+  assertEqual(of('simulaterequested').map((e) => [e.fault, e.delay]),
+    [['delay-acks', 1500], ['drop-acks', null], ['none', null]], 'requests reported');
+  sockets.last.serverSend({ type: 'simulated', fault: 'delay-acks', delay: 1500 });
+  sockets.last.serverSend({ type: 'simulated', fault: 'none' });
+  assertEqual(of('simulated').map((e) => [e.fault, e.delay]), [['delay-acks', 1500], ['none', null]], 'confirmations');
+  assertEqual(of('unreadable').length, 0, 'simulated is understood');
+});
+
+test('demo: resumed comes before the heartbeat it lets out, and after the open of a new connection', () => {
+  const { client, sockets, clock, events } = connected({ Client: DemoClient });
+  const order = (from) => events.slice(from).map((e) => e.type).filter((t) => ['open', 'resumed', 'heartbeat'].includes(t));
+  client.pause();
+  let from = events.length;
+  client.resume();
+  assertEqual(order(from), ['resumed', 'heartbeat'], 'by a click');
+  sockets.last.ack(clock);
+  client.pause();
+  sockets.last.serverClose(4000, 'heartbeat timeout');
+  from = events.length;
+  clock.advance(RECONNECT.maxDelay);
+  sockets.last.serverOpen();
+  assertEqual(order(from), ['open', 'resumed', 'heartbeat'], 'by a new connection');
+});
+
+// --- The event lists --------------------------------------------------------------------------
+
+/** Drives a client down every path that dispatches an event; whileOpen adds a subclass's own. */
+function exercise({ client, sockets, clock }, whileOpen) {
+  client.connect();
+  clock.advance(10_000); // connect timeout
+  clock.advance(RECONNECT.maxDelay);
+  const socket = sockets.last;
+  socket.serverOpen();
+  socket.serverSend({ type: 'welcome', sessionId: 's-1' });
+  socket.ack(clock, TIMINGS.slowRtt + 50); // slow: the interval changes
+  client.send('hi');
+  socket.serverSend({ type: 'echo', text: 'hi', serverTime: clock.now });
+  socket.serverSend({ type: 'error', code: 'unknown-type', message: 'no' });
+  socket.serverSend('nonsense');
+  socket.onerror({});
+  whileOpen(client, socket);
+  clock.jump(10 * TIMINGS.slowInterval); // a throttled tab: a late heartbeat, then a late ack deadline
+  client.pageVisible();
+  clock.jump(10 * TIMINGS.ackTimeout);
+  client.pageVisible();
+  clock.advance(RECONNECT.maxDelay);
+  sockets.last.serverOpen();
+  sockets.last.serverClose(CloseCode.POLICY_VIOLATION);
+  client.connect();
+  client.disconnect();
+}
+
+function demoControls(client, socket) {
+  client.simulate(Fault.NONE);
+  socket.serverSend({ type: 'simulated', fault: 'none' });
+  client.pause();
+  client.resume();
+}
+
+test('every event is written down once: each client dispatches exactly the events it lists', () => {
+  const all = [...Events, ...DemoEvents];
+  assertEqual(new Set(all).size, all.length, 'no event in both lists');
+  for (const [Client, listed, whileOpen] of [[HeartbeatClient, Events, () => {}], [DemoClient, all, demoControls]]) {
+    const f = setup({ Client });
+    const dispatched = new Set();
+    const dispatch = f.client.dispatchEvent.bind(f.client);
+    f.client.dispatchEvent = (event) => {
+      dispatched.add(event.type);
+      return dispatch(event);
+    };
+    exercise(f, whileOpen);
+    assertEqual([...dispatched].filter((type) => !listed.includes(type)), [], `${Client.name} dispatched but did not list`);
+    assertEqual(listed.filter((type) => !dispatched.has(type)), [], `${Client.name} listed but did not dispatch`);
+  }
 });
 
 // --- LogView ----------------------------------------------------------------------------------

@@ -1,51 +1,46 @@
 import { Backoff } from './backoff.js';
+import { DeadlineTimer, systemClock } from './deadline-timer.js';
 
 /**
  * The heartbeat client: one WebSocket, a heartbeat that expects an ack, and reconnects with
- * backoff. It knows nothing of the page; it reports what happens as events, and the page decides
- * what to show.
- *
- * Events (all CustomEvent, facts in `detail`):
- *   statechange        {state, previous, attempt, delay, reconnectAt}
- *   connecting         {url, attempt}
- *   open               {}
- *   welcome            {sessionId, timings}
- *   heartbeat          {timestamp, interval, rtt, ackDeadline}
- *   ack                {rtt, serverTime, nextHeartbeatAt}
- *   intervalchange     {from, to, rtt, slowRtt, slow}
- *   acktimeout         {timeout}
- *   connecttimeout     {timeout}            the socket did not open in time: closed, and a reconnect scheduled
- *   timerlate          {timer, lateBy}      a deadline passed while its timer had not fired (throttled tab)
- *   close              {code, reason, wasClean, byClient}
- *   reconnectscheduled {delay, attempt, cap}
- *   noreconnect        {code}               closed for a policy violation: wait for connect()
- *   disconnect         {code}               the user asked to disconnect
- *   messagesent        {text}
- *   echo               {text, serverTime}
- *   servererror        {code, message}
- *   socketerror        {}
- *   unreadable         {}                   a frame that is not a JSON object with a known type
- *   paused             {}                   heartbeats stopped on this connection, the socket stays open
- *   resumed            {byReconnect}        heartbeats run again (resume(), or a new connection)
- *   simulaterequested  {fault, delay}       a demo fault was asked of the server for this session
- *   simulated          {fault, delay}       the server confirms the fault now in force
+ * backoff. It knows nothing of the page; it reports what happens as the events listed in Events,
+ * and the page decides what to show. This file (with backoff.js and deadline-timer.js) is the part to copy; the demo's
+ * controls live in demo-client.js, built on the extension points at the end of the class.
  *
  * Deadlines (epoch ms, null when no such timer runs): nextHeartbeatAt, ackDeadline, reconnectAt.
  */
+
+/**
+ * Every event a HeartbeatClient dispatches: a CustomEvent whose `detail` holds the facts beside
+ * its name. A subclass that adds events lists its own beside itself (DemoEvents in demo-client.js).
+ */
+export const Events = Object.freeze([
+  'statechange',        // {state, previous, attempt, reconnectAt}
+  'connecting',         // {url, attempt}
+  'open',               // {}
+  'welcome',            // {sessionId, timings}
+  'heartbeat',          // {timestamp, interval, rtt, ackDeadline}
+  'ack',                // {rtt, serverTime, nextHeartbeatAt}
+  'intervalchange',     // {from, to, rtt, slowRtt, slow}
+  'acktimeout',         // {timeout}
+  'connecttimeout',     // {timeout}         the socket did not open in time: closed, and a reconnect scheduled
+  'timerlate',          // {timer, lateBy}   a deadline passed while its timer had not fired (throttled tab)
+  'close',              // {code, reason, wasClean, byClient}
+  'reconnectscheduled', // {delay, attempt, cap}
+  'noreconnect',        // {code}            closed for a policy violation: wait for connect()
+  'disconnect',         // {code}            the user asked to disconnect
+  'messagesent',        // {text}
+  'echo',               // {text, serverTime}
+  'servererror',        // {code, message}
+  'socketerror',        // {message?}        message only when the WebSocket could not even be created
+  'unreadable',         // {}                a frame that is not a JSON object of a type this client (or its handleFrame) knows
+]);
 
 export const State = Object.freeze({
   DISCONNECTED: 'disconnected',
   CONNECTING: 'connecting',
   OPEN: 'open',
   RECONNECTING: 'reconnecting',
-});
-
-/** The demo faults a session may ask the server for (protocol frame "simulate"). */
-export const Fault = Object.freeze({
-  DROP_ACKS: 'drop-acks',
-  DELAY_ACKS: 'delay-acks',
-  DROP_CONNECTION: 'drop-connection',
-  NONE: 'none',
 });
 
 export const CloseCode = Object.freeze({
@@ -74,8 +69,6 @@ export class HeartbeatClient extends EventTarget {
   #timings;
   #backoff;
   #WebSocket;
-  #setTimeout;
-  #clearTimeout;
   #now;
   #connectTimeout;
 
@@ -89,22 +82,18 @@ export class HeartbeatClient extends EventTarget {
   #lastRtt = null;
   #ackedOnThisSocket = false;
   #attempt = 0;
-  // Heartbeats stopped by pause() on the current connection only: a new connection beats again,
-  // so a page that was paused and reaped does not stay silent forever.
-  #paused = false;
+  // Heartbeats stopped by holdHeartbeats() on the current connection only: a new connection beats
+  // again, so a client that was held and reaped does not stay silent forever.
+  #heartbeatsHeld = false;
 
-  // One field per timer, each with the wall-clock time it is due. A timer in a hidden tab can
-  // fire minutes late; every event compares the clock with these deadlines, so a late timer is
-  // acted on at the next event rather than whenever the browser gets round to it.
-  #heartbeatTimer = null;
-  #heartbeatDue = 0;
-  #ackTimer = null;
-  #ackDeadline = 0;
-  #pendingTimestamp = null;
-  #reconnectTimer = null;
-  #reconnectAt = 0;
-  #connectTimer = null;
-  #connectDeadline = 0;
+  // Each timer carries the wall-clock time it is due. A timer in a hidden tab can fire minutes
+  // late; every event compares the clock with these deadlines (#checkDeadlines), so a late timer
+  // is acted on at the next event rather than whenever the browser gets round to it.
+  #heartbeatTimer;
+  #ackTimer;
+  #reconnectTimer;
+  #connectTimer;
+  #pendingTimestamp = null; // the heartbeat the ack timer waits for
 
   /**
    * @param {string} url the WebSocket URL, see socketUrl()
@@ -122,9 +111,9 @@ export class HeartbeatClient extends EventTarget {
     reconnect,
     connectTimeout = 10_000,
     WebSocket = globalThis.WebSocket,
-    setTimeout = (callback, delay) => globalThis.setTimeout(callback, delay),
-    clearTimeout = (id) => globalThis.clearTimeout(id),
-    now = () => Date.now(),
+    setTimeout = systemClock.setTimeout,
+    clearTimeout = systemClock.clearTimeout,
+    now = systemClock.now,
     random = Math.random,
   }) {
     super();
@@ -133,10 +122,13 @@ export class HeartbeatClient extends EventTarget {
     this.#interval = this.#timings.interval;
     this.#backoff = new Backoff({ ...reconnect, random });
     this.#WebSocket = WebSocket;
-    this.#setTimeout = setTimeout;
-    this.#clearTimeout = clearTimeout;
     this.#now = now;
     this.#connectTimeout = connectTimeout;
+    const clock = { setTimeout, clearTimeout, now };
+    this.#heartbeatTimer = new DeadlineTimer(() => this.#sendHeartbeat(), clock);
+    this.#ackTimer = new DeadlineTimer(() => this.#onAckTimeout(), clock);
+    this.#reconnectTimer = new DeadlineTimer(() => this.#reconnectNow(), clock);
+    this.#connectTimer = new DeadlineTimer(() => this.#onConnectTimeout(), clock);
   }
 
   get state() { return this.#state; }
@@ -145,11 +137,10 @@ export class HeartbeatClient extends EventTarget {
   get interval() { return this.#interval; }
   get lastRtt() { return this.#lastRtt; }
   get attempt() { return this.#attempt; }
-  get reconnectAt() { return this.#reconnectTimer === null ? null : this.#reconnectAt; }
+  get reconnectAt() { return this.#reconnectTimer.deadline; }
   get timings() { return { ...this.#timings }; }
-  get paused() { return this.#paused; }
-  get nextHeartbeatAt() { return this.#heartbeatTimer === null ? null : this.#heartbeatDue; }
-  get ackDeadline() { return this.#ackTimer === null ? null : this.#ackDeadline; }
+  get nextHeartbeatAt() { return this.#heartbeatTimer.deadline; }
+  get ackDeadline() { return this.#ackTimer.deadline; }
 
   /**
    * How long the server lets this session stay silent now: its server timeout, or 1.5 times the
@@ -187,52 +178,8 @@ export class HeartbeatClient extends EventTarget {
     if (this.#state !== State.OPEN) {
       return false;
     }
-    this.#socket.send(JSON.stringify({ type: 'message', text }));
+    this.#write({ type: 'message', text });
     this.#emit('messagesent', { text });
-    return true;
-  }
-
-  /**
-   * Stop sending heartbeats on this connection but keep the socket open, like a frozen tab: the
-   * server must notice the silence and close with 4000. An ack already on its way is still taken.
-   * Returns false when not open.
-   */
-  pause() {
-    if (this.#state !== State.OPEN || this.#paused) {
-      return false;
-    }
-    this.#paused = true;
-    this.#clearHeartbeatTimer();
-    this.#emit('paused', {});
-    return true;
-  }
-
-  /** Beat again at once after pause(). Returns false when not open or not paused. */
-  resume() {
-    if (this.#state !== State.OPEN || !this.#paused) {
-      return false;
-    }
-    this.#paused = false;
-    this.#emit('resumed', { byReconnect: false });
-    this.#beatNow();
-    return true;
-  }
-
-  /**
-   * Ask the server to misbehave towards this session only (demo): drop-acks, delay-acks (with
-   * delay ms), drop-connection, or none to be served normally again. The server confirms with
-   * "simulated", or refuses with an error when its faults are off. Returns false when not open.
-   */
-  simulate(fault, delay) {
-    if (this.#state !== State.OPEN) {
-      return false;
-    }
-    const frame = { type: 'simulate', fault };
-    if (fault === Fault.DELAY_ACKS) {
-      frame.delay = delay;
-    }
-    this.#socket.send(JSON.stringify(frame));
-    this.#emit('simulaterequested', { fault, delay: frame.delay ?? null });
     return true;
   }
 
@@ -268,6 +215,7 @@ export class HeartbeatClient extends EventTarget {
   #open() {
     this.#sessionId = null;
     this.#ackedOnThisSocket = false;
+    this.#heartbeatsHeld = false; // a hold is for the connection it was placed on
     this.#lastRtt = null; // a round trip belongs to its connection; the new one reports its own
     this.#interval = this.#timings.interval;
     this.#emit('connecting', { url: this.#url, attempt: this.#attempt });
@@ -284,11 +232,7 @@ export class HeartbeatClient extends EventTarget {
     socket.onclose = (event) => this.#onClose(socket, event);
     socket.onerror = () => this.#onError(socket);
     this.#socket = socket;
-    this.#connectDeadline = this.#now() + this.#connectTimeout;
-    this.#connectTimer = this.#setTimeout(() => {
-      this.#connectTimer = null;
-      this.#onConnectTimeout();
-    }, this.#connectTimeout);
+    this.#connectTimer.start(this.#connectTimeout);
     this.#setState(State.CONNECTING);
   }
 
@@ -296,13 +240,10 @@ export class HeartbeatClient extends EventTarget {
     if (socket !== this.#socket) {
       return;
     }
-    this.#clearConnectTimer();
+    this.#connectTimer.cancel();
     this.#setState(State.OPEN);
     this.#emit('open', {});
-    if (this.#paused) {
-      this.#paused = false; // pause() held for the connection it was clicked on
-      this.#emit('resumed', { byReconnect: true });
-    }
+    this.connectionOpened();
     this.#sendHeartbeat();
   }
 
@@ -330,17 +271,13 @@ export class HeartbeatClient extends EventTarget {
       case 'echo':
         this.#emit('echo', { text: String(message.text), serverTime: message.serverTime });
         break;
-      case 'simulated':
-        this.#emit('simulated', {
-          fault: String(message.fault),
-          delay: Number.isFinite(message.delay) ? message.delay : null,
-        });
-        break;
       case 'error':
         this.#emit('servererror', { code: String(message.code), message: String(message.message) });
         break;
       default:
-        this.#emit('unreadable', {});
+        if (!this.handleFrame(message)) {
+          this.#emit('unreadable', {});
+        }
     }
   }
 
@@ -357,8 +294,8 @@ export class HeartbeatClient extends EventTarget {
   }
 
   #sendHeartbeat() {
-    this.#clearHeartbeatTimer();
-    if (this.#state !== State.OPEN || this.#pendingTimestamp !== null || this.#paused) {
+    this.#heartbeatTimer.cancel();
+    if (this.#state !== State.OPEN || this.#pendingTimestamp !== null || this.#heartbeatsHeld) {
       return;
     }
     const timestamp = this.#now();
@@ -366,16 +303,11 @@ export class HeartbeatClient extends EventTarget {
     if (this.#lastRtt !== null) {
       heartbeat.rtt = this.#lastRtt;
     }
-    this.#socket.send(JSON.stringify(heartbeat));
+    this.#write(heartbeat);
     this.#pendingTimestamp = timestamp;
-    const timeout = this.#timings.ackTimeout;
-    this.#ackDeadline = timestamp + timeout;
-    this.#ackTimer = this.#setTimeout(() => {
-      this.#ackTimer = null;
-      this.#onAckTimeout();
-    }, timeout);
+    this.#ackTimer.start(this.#timings.ackTimeout, timestamp);
     this.#emit('heartbeat', {
-      timestamp, interval: this.#interval, rtt: heartbeat.rtt ?? null, ackDeadline: this.#ackDeadline,
+      timestamp, interval: this.#interval, rtt: heartbeat.rtt ?? null, ackDeadline: this.#ackTimer.deadline,
     });
   }
 
@@ -384,7 +316,8 @@ export class HeartbeatClient extends EventTarget {
       return; // an ack for a heartbeat we gave up on
     }
     const sentAt = this.#pendingTimestamp;
-    this.#clearAckTimer();
+    this.#ackTimer.cancel();
+    this.#pendingTimestamp = null;
     const now = this.#now();
     const rtt = Math.max(0, now - sentAt);
     this.#lastRtt = rtt;
@@ -399,19 +332,14 @@ export class HeartbeatClient extends EventTarget {
     const { slowRtt, slowInterval, interval } = this.#timings;
     const slow = rtt > slowRtt;
     this.#interval = slow ? slowInterval : interval; // declared to the server in the next heartbeat
-    if (!this.#paused) {
+    if (!this.#heartbeatsHeld) {
       // Scheduled from here, a network callback, not by setInterval: Chrome's intensive throttling
       // of hidden tabs applies to chains of timers, and this chain is restarted by every ack.
       // A longer interval starts only once declared: the heartbeat after the change still comes
       // at the old interval, carrying the new one. Waiting the new interval at once would leave
       // the server holding the old deadline (1.5x 10 s is below the 40 s server timeout, 60 s
       // is not), and it would reap this client in the very switch meant to keep it.
-      const delay = Math.max(0, sentAt + Math.min(from, this.#interval) - now);
-      this.#heartbeatDue = now + delay;
-      this.#heartbeatTimer = this.#setTimeout(() => {
-        this.#heartbeatTimer = null;
-        this.#sendHeartbeat();
-      }, delay);
+      this.#heartbeatTimer.start(Math.max(0, sentAt + Math.min(from, this.#interval) - now), now);
     }
     this.#emit('ack', { rtt, serverTime: message.serverTime, nextHeartbeatAt: this.nextHeartbeatAt });
     if (this.#interval !== from) {
@@ -462,23 +390,19 @@ export class HeartbeatClient extends EventTarget {
       this.#setState(State.DISCONNECTED);
       return;
     }
-    if (this.#reconnectTimer !== null) {
+    if (this.#reconnectTimer.pending) {
       return; // never a second pending reconnect
     }
     const cap = this.#backoff.nextCap;
     const delay = this.#backoff.duration();
     this.#attempt = this.#backoff.attempts;
-    this.#reconnectAt = this.#now() + delay;
-    this.#reconnectTimer = this.#setTimeout(() => {
-      this.#reconnectTimer = null;
-      this.#reconnectNow();
-    }, delay);
+    this.#reconnectTimer.start(delay);
     this.#emit('reconnectscheduled', { delay, attempt: this.#attempt, cap });
     this.#setState(State.RECONNECTING);
   }
 
   #reconnectNow() {
-    this.#clearReconnectTimer();
+    this.#reconnectTimer.cancel();
     if (this.#manualDisconnect || this.#state !== State.RECONNECTING) {
       return;
     }
@@ -491,22 +415,25 @@ export class HeartbeatClient extends EventTarget {
    */
   #checkDeadlines() {
     const now = this.#now();
-    if (this.#connectTimer !== null && now >= this.#connectDeadline) {
-      this.#emit('timerlate', { timer: 'connect', lateBy: now - this.#connectDeadline });
+    const late = (timer, name) => {
+      if (!timer.isOverdue(now)) {
+        return false;
+      }
+      this.#emit('timerlate', { timer: name, lateBy: now - timer.deadline });
+      return true;
+    };
+    if (late(this.#connectTimer, 'connect')) {
       this.#onConnectTimeout();
       return true;
     }
-    if (this.#ackTimer !== null && now >= this.#ackDeadline) {
-      this.#emit('timerlate', { timer: 'ack', lateBy: now - this.#ackDeadline });
+    if (late(this.#ackTimer, 'ack')) {
       this.#onAckTimeout();
       return true;
     }
-    if (this.#heartbeatTimer !== null && now >= this.#heartbeatDue) {
-      this.#emit('timerlate', { timer: 'heartbeat', lateBy: now - this.#heartbeatDue });
-      this.#sendHeartbeat();
+    if (late(this.#heartbeatTimer, 'heartbeat')) {
+      this.#sendHeartbeat(); // the connection goes on: the caller handles its event as usual
     }
-    if (this.#reconnectTimer !== null && now >= this.#reconnectAt) {
-      this.#emit('timerlate', { timer: 'reconnect', lateBy: now - this.#reconnectAt });
+    if (late(this.#reconnectTimer, 'reconnect')) {
       this.#reconnectNow();
       return true;
     }
@@ -528,39 +455,15 @@ export class HeartbeatClient extends EventTarget {
 
   /** Called on every way out of connecting, open and reconnecting: no timer outlives its purpose. */
   #clearTimers() {
-    this.#clearHeartbeatTimer();
-    this.#clearAckTimer();
-    this.#clearReconnectTimer();
-    this.#clearConnectTimer();
-  }
-
-  #clearConnectTimer() {
-    if (this.#connectTimer !== null) {
-      this.#clearTimeout(this.#connectTimer);
-      this.#connectTimer = null;
-    }
-  }
-
-  #clearHeartbeatTimer() {
-    if (this.#heartbeatTimer !== null) {
-      this.#clearTimeout(this.#heartbeatTimer);
-      this.#heartbeatTimer = null;
-    }
-  }
-
-  #clearAckTimer() {
-    if (this.#ackTimer !== null) {
-      this.#clearTimeout(this.#ackTimer);
-      this.#ackTimer = null;
-    }
+    this.#heartbeatTimer.cancel();
+    this.#ackTimer.cancel();
     this.#pendingTimestamp = null;
+    this.#reconnectTimer.cancel();
+    this.#connectTimer.cancel();
   }
 
-  #clearReconnectTimer() {
-    if (this.#reconnectTimer !== null) {
-      this.#clearTimeout(this.#reconnectTimer);
-      this.#reconnectTimer = null;
-    }
+  #write(frame) {
+    this.#socket.send(JSON.stringify(frame));
   }
 
   #setState(next) {
@@ -580,4 +483,70 @@ export class HeartbeatClient extends EventTarget {
   #emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
+
+  // --- Extension points ------------------------------------------------------------------------
+  // Not needed to use the client. #private members are out of a subclass's reach, so these are
+  // the whole of what one may add to the heartbeat (demo-client.js is the example). Plain methods,
+  // marked @protected: meant for subclasses, not for the page.
+
+  /**
+   * Sends a frame of the protocol that this class does not speak itself (its own are heartbeat
+   * and message).
+   * @protected
+   * @param {object} frame sent as JSON
+   * @returns {boolean} false, and nothing sent, when not open
+   */
+  sendFrame(frame) {
+    if (this.#state !== State.OPEN) {
+      return false;
+    }
+    this.#write(frame);
+    return true;
+  }
+
+  /**
+   * Stops heartbeats on the current connection; the socket stays open and an ack already on its
+   * way is still taken. The hold ends with the connection: the next one beats as usual.
+   * @protected
+   * @returns {boolean} false when not open or already held
+   */
+  holdHeartbeats() {
+    if (this.#state !== State.OPEN || this.#heartbeatsHeld) {
+      return false;
+    }
+    this.#heartbeatsHeld = true;
+    this.#heartbeatTimer.cancel();
+    return true;
+  }
+
+  /**
+   * Ends holdHeartbeats() and beats at once, unless a heartbeat is still waiting for its ack.
+   * @protected
+   * @returns {boolean} false when not open or not held
+   */
+  releaseHeartbeats() {
+    if (this.#state !== State.OPEN || !this.#heartbeatsHeld) {
+      return false;
+    }
+    this.#heartbeatsHeld = false;
+    this.#beatNow();
+    return true;
+  }
+
+  /**
+   * Called with a frame from the current connection whose type this class does not know.
+   * @protected
+   * @param {object} message the parsed frame
+   * @returns {boolean} true when understood; otherwise the frame is reported as unreadable
+   */
+  handleFrame(message) {
+    return false;
+  }
+
+  /**
+   * Called when a new connection is open: after the open event, before its first heartbeat.
+   * Heartbeats held on an earlier connection are no longer held by then.
+   * @protected
+   */
+  connectionOpened() {}
 }

@@ -1,4 +1,5 @@
-import { CloseCode, Fault, HeartbeatClient, State, socketUrl } from './heartbeat-client.js';
+import { DemoClient, Fault } from './demo-client.js';
+import { CloseCode, State, socketUrl } from './heartbeat-client.js';
 import { messagesOf } from './i18n.js';
 import { LogView } from './log-view.js';
 import { RttChart } from './rtt-chart.js';
@@ -28,7 +29,8 @@ const reconnect = {
   multiplier: number('reconnectMultiplier'),
 };
 
-export const client = new HeartbeatClient(socketUrl(window.location), {
+// The heartbeat client with the demo's pause and fault controls on top (demo-client.js).
+export const client = new DemoClient(socketUrl(window.location), {
   timings: {
     interval: number('interval'),
     ackTimeout: number('ackTimeout'),
