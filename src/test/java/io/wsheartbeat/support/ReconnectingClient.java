@@ -22,7 +22,8 @@ import io.wsheartbeat.heartbeat.HeartbeatProperties;
  * has not proved healthy. Like the page it sends a heartbeat as soon as a connection opens; unlike
  * the page it sends only that one, so it suits servers whose timeout outlasts the test.
  *
- * <p>Records every close code it hears and when a connection's first ack last came.
+ * <p>Records every close code it hears, when its latest welcome came, and when a connection's
+ * first ack last came.
  */
 public final class ReconnectingClient {
 
@@ -38,6 +39,8 @@ public final class ReconnectingClient {
 
 	// Delays handed out since the last reset: the attempt whose delay comes next.
 	private final AtomicInteger attempt = new AtomicInteger();
+
+	private volatile long lastWelcomeNanos = Long.MIN_VALUE;
 
 	private volatile long lastAckNanos = Long.MIN_VALUE;
 
@@ -58,13 +61,18 @@ public final class ReconnectingClient {
 		connect();
 	}
 
+	/** Whether a welcome arrived after {@code nanoTime}: connected to the server that runs since then. */
+	public boolean welcomedSince(long nanoTime) {
+		return after(this.lastWelcomeNanos, nanoTime);
+	}
+
 	/**
-	 * Whether a connection's first heartbeat was acked after {@code nanoTime}: connected to the
-	 * server that runs since then, and its attempt count back at 0, as the page's would be.
+	 * Whether a connection's first heartbeat was acked after {@code nanoTime}: the connection to
+	 * the server that runs since then proved healthy, and the attempt count is back at 0, as the
+	 * page's would be.
 	 */
 	public boolean ackedSince(long nanoTime) {
-		long acked = this.lastAckNanos;
-		return acked != Long.MIN_VALUE && acked - nanoTime > 0;
+		return after(this.lastAckNanos, nanoTime);
 	}
 
 	public List<Integer> closeCodes() {
@@ -83,6 +91,10 @@ public final class ReconnectingClient {
 	public String toString() {
 		return "ReconnectingClient[attempt " + this.attempt + ", closes " + this.closeCodes + ", socket "
 				+ ((this.socket != null) ? (this.socket.isInputClosed() ? "input closed" : "open") : "none") + "]";
+	}
+
+	private static boolean after(long event, long nanoTime) {
+		return event != Long.MIN_VALUE && event - nanoTime > 0;
 	}
 
 	private void connect() {
@@ -130,7 +142,10 @@ public final class ReconnectingClient {
 			if (last) {
 				String frame = this.text.toString();
 				this.text.setLength(0);
-				if (!this.acked && frame.contains("\"heartbeat_ack\"")) {
+				if (frame.contains("\"welcome\"")) {
+					ReconnectingClient.this.lastWelcomeNanos = System.nanoTime();
+				}
+				else if (!this.acked && frame.contains("\"heartbeat_ack\"")) {
 					this.acked = true;
 					ReconnectingClient.this.attempt.set(0);
 					ReconnectingClient.this.lastAckNanos = System.nanoTime();
