@@ -7,10 +7,15 @@ import io.wsheartbeat.heartbeat.HeartbeatProperties;
 
 /**
  * How long a client waits before reconnect attempt {@code attempt} (0 for the first).
- * The same rule as the page's {@code backoff.js}, so the storm shows what real pages do.
+ * The same rule as the page's {@code backoff.js}, so the storm shows what real pages do. The rule
+ * only: counting the attempts, and when to start again from 0, is the client's. The page starts
+ * again on the first {@code heartbeat_ack} of a connection, not on its welcome.
+ *
+ * <p>Public so that the test clients that reconnect as the page does use this rule rather than a
+ * copy of it.
  */
 @FunctionalInterface
-interface ReconnectBackoff {
+public interface ReconnectBackoff {
 
 	Duration delay(int attempt);
 

@@ -17,7 +17,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import io.wsheartbeat.support.RawClient;
+import io.wsheartbeat.support.SocketClient;
 import io.wsheartbeat.support.WireClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,7 +43,7 @@ class SlowReaderIntegrationTests {
 	@Test
 	void aClientThatStopsReadingDoesNotDelayAnotherClientsAcks() throws Exception {
 		ExecutorService writer = Executors.newSingleThreadExecutor();
-		try (RawClient stalled = RawClient.connect(this.port); WireClient healthy = WireClient.connect(this.port)) {
+		try (SocketClient stalled = SocketClient.connectWithSmallWindow(this.port); WireClient healthy = WireClient.connect(this.port)) {
 			healthy.awaitFrame("welcome");
 			String bigMessage = "{\"type\":\"message\",\"text\":\"" + "x".repeat(7000) + "\"}";
 			Future<?> writing = writer.submit(() -> {
@@ -83,7 +83,7 @@ class SlowReaderIntegrationTests {
 	void aClientThatStopsReadingIsGivenUpAfterTheSendTimeLimit() throws IOException {
 		ExecutorService writer = Executors.newSingleThreadExecutor();
 		Set<String> before = ids();
-		try (RawClient stalled = RawClient.connect(this.port)) {
+		try (SocketClient stalled = SocketClient.connectWithSmallWindow(this.port)) {
 			String stalledId = await().atMost(Duration.ofSeconds(5))
 				.until(() -> ids().stream().filter((id) -> !before.contains(id)).findFirst().orElse(null),
 						(id) -> id != null);

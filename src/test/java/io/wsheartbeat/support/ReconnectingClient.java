@@ -8,13 +8,22 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.wsheartbeat.demo.ReconnectBackoff;
+import io.wsheartbeat.heartbeat.HeartbeatProperties;
 
 /**
- * A client that reconnects as the page does: after every close or failed attempt it waits
- * random(0, min(maxDelay, initialDelay x multiplier^attempt)) (full jitter), and a welcome resets
- * the attempt count. Records every close code it hears and when its latest welcome came.
+ * A client that reconnects as the page does: after every close or failed attempt it waits the
+ * delay of {@link ReconnectBackoff#fullJitter} (the rule of {@code backoff.js}), and it starts
+ * counting attempts from 0 again where {@code heartbeat-client.js} does, on the first
+ * {@code heartbeat_ack} of a connection: a connection that is welcomed and then closed at once
+ * has not proved healthy. Like the page it sends a heartbeat as soon as a connection opens; unlike
+ * the page it sends only that one, so it suits servers whose timeout outlasts the test.
+ *
+ * <p>Records every close code it hears, when its latest welcome came, and when a connection's
+ * first ack last came.
  */
 public final class ReconnectingClient {
 
@@ -24,30 +33,28 @@ public final class ReconnectingClient {
 
 	private final ScheduledExecutorService timers;
 
-	private final Duration initialDelay;
-
-	private final Duration maxDelay;
-
-	private final double multiplier;
+	private final ReconnectBackoff backoff;
 
 	private final List<Integer> closeCodes = new CopyOnWriteArrayList<>();
 
-	private volatile int attempt;
+	// Delays handed out since the last reset: the attempt whose delay comes next.
+	private final AtomicInteger attempt = new AtomicInteger();
 
 	private volatile long lastWelcomeNanos = Long.MIN_VALUE;
+
+	private volatile long lastAckNanos = Long.MIN_VALUE;
 
 	private volatile WebSocket socket;
 
 	private volatile boolean stopped;
 
-	public ReconnectingClient(HttpClient http, URI uri, ScheduledExecutorService timers, Duration initialDelay,
-			Duration maxDelay, double multiplier) {
+	/** @param reconnect the delays, as the server hands them to the page in {@code heartbeat.reconnect.*} */
+	public ReconnectingClient(HttpClient http, URI uri, ScheduledExecutorService timers,
+			HeartbeatProperties.Reconnect reconnect) {
 		this.http = http;
 		this.uri = uri;
 		this.timers = timers;
-		this.initialDelay = initialDelay;
-		this.maxDelay = maxDelay;
-		this.multiplier = multiplier;
+		this.backoff = ReconnectBackoff.fullJitter(reconnect, Math::random);
 	}
 
 	public void start() {
@@ -56,8 +63,16 @@ public final class ReconnectingClient {
 
 	/** Whether a welcome arrived after {@code nanoTime}: connected to the server that runs since then. */
 	public boolean welcomedSince(long nanoTime) {
-		long welcomed = this.lastWelcomeNanos;
-		return welcomed != Long.MIN_VALUE && welcomed - nanoTime > 0;
+		return after(this.lastWelcomeNanos, nanoTime);
+	}
+
+	/**
+	 * Whether a connection's first heartbeat was acked after {@code nanoTime}: the connection to
+	 * the server that runs since then proved healthy, and the attempt count is back at 0, as the
+	 * page's would be.
+	 */
+	public boolean ackedSince(long nanoTime) {
+		return after(this.lastAckNanos, nanoTime);
 	}
 
 	public List<Integer> closeCodes() {
@@ -76,6 +91,10 @@ public final class ReconnectingClient {
 	public String toString() {
 		return "ReconnectingClient[attempt " + this.attempt + ", closes " + this.closeCodes + ", socket "
 				+ ((this.socket != null) ? (this.socket.isInputClosed() ? "input closed" : "open") : "none") + "]";
+	}
+
+	private static boolean after(long event, long nanoTime) {
+		return event != Long.MIN_VALUE && event - nanoTime > 0;
 	}
 
 	private void connect() {
@@ -99,19 +118,38 @@ public final class ReconnectingClient {
 		if (this.stopped) {
 			return;
 		}
-		double cap = Math.min(this.maxDelay.toMillis(), this.initialDelay.toMillis() * Math.pow(this.multiplier, this.attempt));
-		this.attempt++;
-		long delay = (long) (ThreadLocalRandom.current().nextDouble() * cap);
-		this.timers.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+		Duration delay = this.backoff.delay(this.attempt.getAndIncrement());
+		this.timers.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
+	/** One per connection, so what it remembers (a frame in parts, the first ack) is that connection's. */
 	private final class Listener implements WebSocket.Listener {
+
+		private final StringBuilder text = new StringBuilder();
+
+		private boolean acked;
+
+		@Override
+		public void onOpen(WebSocket webSocket) {
+			webSocket.request(1);
+			// As the page does on open: only the ack to this proves the connection healthy.
+			webSocket.sendText("{\"type\":\"heartbeat\",\"timestamp\":" + System.currentTimeMillis() + "}", true);
+		}
 
 		@Override
 		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-			if (data.toString().contains("\"welcome\"")) {
-				ReconnectingClient.this.attempt = 0;
-				ReconnectingClient.this.lastWelcomeNanos = System.nanoTime();
+			this.text.append(data);
+			if (last) {
+				String frame = this.text.toString();
+				this.text.setLength(0);
+				if (frame.contains("\"welcome\"")) {
+					ReconnectingClient.this.lastWelcomeNanos = System.nanoTime();
+				}
+				else if (!this.acked && frame.contains("\"heartbeat_ack\"")) {
+					this.acked = true;
+					ReconnectingClient.this.attempt.set(0);
+					ReconnectingClient.this.lastAckNanos = System.nanoTime();
+				}
 			}
 			webSocket.request(1);
 			return null;

@@ -15,12 +15,14 @@ import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A WebSocket client on a bare socket that reads as well as writes, for what the JDK's client
- * will not do or does too expensively: send bytes that are not UTF-8, bind to a chosen loopback
- * address (so one test can be many remote addresses), flood without waiting for a future per
- * frame, and open tens of thousands of short connections cheaply.
+ * A WebSocket client on a bare socket, for what the JDK's client will not do or does too
+ * expensively: send bytes that are not UTF-8, bind to a chosen loopback address (so one test can
+ * be many remote addresses), flood without waiting for a future per frame, open tens of thousands
+ * of short connections cheaply, and stop reading while still sending, so the server's writes back
+ * up ({@link #connectWithSmallWindow}).
  *
- * <p>Blocking and single-threaded: one thread owns one client. Every read has a timeout.
+ * <p>Blocking, and not for two threads at once. Every read has a timeout. The framing is static
+ * ({@link #handshakeRequest}, {@link #frame}), so other clients can share it.
  */
 public final class SocketClient implements AutoCloseable {
 
@@ -36,6 +38,8 @@ public final class SocketClient implements AutoCloseable {
 
 	/** The close code a client reports when the connection ended without a close frame. */
 	public static final int ABNORMAL = 1006;
+
+	private static final int SMALL_RECEIVE_BUFFER = 4096;
 
 	private final Socket socket;
 
@@ -72,20 +76,32 @@ public final class SocketClient implements AutoCloseable {
 	 * @param from the local address to connect from, for example {@code 127.0.0.7}; {@code null} for any
 	 */
 	public static SocketClient connect(String host, int port, String from) throws IOException {
+		return open(host, port, from, 0);
+	}
+
+	/**
+	 * Opens a connection with a 4 KB receive buffer, for a test that never reads from it: its small
+	 * TCP window fills sooner, and then the server's send to it blocks.
+	 */
+	public static SocketClient connectWithSmallWindow(int port) throws IOException {
+		return open("127.0.0.1", port, null, SMALL_RECEIVE_BUFFER);
+	}
+
+	/** @param receiveBuffer the socket's receive buffer in bytes, 0 for the system's default */
+	private static SocketClient open(String host, int port, String from, int receiveBuffer) throws IOException {
 		Socket socket = new Socket();
 		try {
+			if (receiveBuffer > 0) {
+				// Before connecting: the window scale offered in the SYN follows from it.
+				socket.setReceiveBufferSize(receiveBuffer);
+			}
 			if (from != null) {
 				socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
 			}
 			socket.setTcpNoDelay(true);
 			socket.connect(new InetSocketAddress(host, port), 5000);
 			socket.setSoTimeout(5000);
-			byte[] key = new byte[16];
-			ThreadLocalRandom.current().nextBytes(key);
-			String request = "GET /ws HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nUpgrade: websocket\r\n"
-					+ "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
-					+ Base64.getEncoder().encodeToString(key) + "\r\n\r\n";
-			socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+			socket.getOutputStream().write(handshakeRequest(host, port));
 			readHandshakeAnswer(socket.getInputStream());
 			return new SocketClient(socket);
 		}
@@ -93,6 +109,16 @@ public final class SocketClient implements AutoCloseable {
 			socket.close();
 			throw ex;
 		}
+	}
+
+	/** The opening handshake's request for {@code /ws}, with a random key (RFC 6455, section 4.1). */
+	public static byte[] handshakeRequest(String host, int port) {
+		byte[] key = new byte[16];
+		ThreadLocalRandom.current().nextBytes(key);
+		String request = "GET /ws HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nUpgrade: websocket\r\n"
+				+ "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+				+ Base64.getEncoder().encodeToString(key) + "\r\n\r\n";
+		return request.getBytes(StandardCharsets.US_ASCII);
 	}
 
 	public void readTimeout(int millis) throws IOException {
@@ -119,6 +145,7 @@ public final class SocketClient implements AutoCloseable {
 		send(CLOSE, new byte[] { (byte) (code >>> 8), (byte) code });
 	}
 
+	/** One final, masked frame with a fresh random mask, as a client sends it. */
 	public static byte[] frame(int opcode, byte[] payload) {
 		byte[] mask = new byte[4];
 		ThreadLocalRandom.current().nextBytes(mask);

@@ -4,9 +4,12 @@ import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.web.servlet.MockMvc;
+
+import io.wsheartbeat.heartbeat.HeartbeatProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -20,10 +23,14 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * The page as HTML: the server's timings rendered as data attributes (no inline script), and the
  * language chosen from Accept-Language or {@code ?lang=}, never one the page has no text for.
  */
-// A real server (RANDOM_PORT): the /ws endpoint's container needs one, even for MockMvc requests.
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { "heartbeat.demo.faults-enabled=true", "heartbeat.view.enabled=true", "heartbeat.interval=7s", "heartbeat.ack-timeout=3s",
+// An MVC slice: rendering needs the controller, its properties and messages, the locale
+// configuration and the templates, not a server. The slice brings the WebMvcConfigurer
+// (LocaleConfiguration) and the filter (SecurityHeadersFilter) itself; the @Component and the
+// @ConfigurationProperties it leaves out are named here. The /ws endpoint is not in it.
+@WebMvcTest(controllers = PageController.class, properties = { "heartbeat.demo.faults-enabled=true", "heartbeat.view.enabled=true", "heartbeat.interval=7s", "heartbeat.ack-timeout=3s",
 		"heartbeat.reconnect.initial-delay=250ms", "heartbeat.reconnect.max-delay=9s" })
-@AutoConfigureMockMvc
+@EnableConfigurationProperties(HeartbeatProperties.class)
+@Import(ClientMessages.class)
 class PageControllerTests {
 
 	@Autowired
