@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -49,13 +50,14 @@ class ClusterConfiguration {
 
 	/**
 	 * Reconnects within a second of Redis coming back, rather than Lettuce's default of up to
-	 * 30 s, so that every view is whole again soon after. One I/O thread and one computation
-	 * thread: the cluster keeps two connections and sends a few commands a second.
+	 * 30 s, so that every view is whole again soon after. Lettuce's smallest thread pools (two
+	 * threads each, where it would take one per core): the cluster keeps two connections and
+	 * sends a few commands a second.
 	 */
 	@Bean
 	ClientResourcesBuilderCustomizer clusterClientResources() {
-		return (resources) -> resources.ioThreadPoolSize(1)
-			.computationThreadPoolSize(1)
+		return (resources) -> resources.ioThreadPoolSize(DefaultClientResources.MIN_IO_THREADS)
+			.computationThreadPoolSize(DefaultClientResources.MIN_COMPUTATION_THREADS)
 			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
 	}
 

@@ -162,7 +162,8 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 
 	/**
 	 * Announces the last closes (shutdown closed every session just before) and leaves the
-	 * cluster, so that the other nodes drop this one at once rather than when its lease runs out.
+	 * cluster, so that the other nodes drop this one at once rather than when its lease runs out;
+	 * then closes its connections, before the Redis client itself is shut down.
 	 */
 	@Override
 	public void stop() {
@@ -172,7 +173,10 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 			scheduled.cancel(false);
 		}
 		try {
-			this.thread.submit(this::leave).get(3 * this.settings.renewPeriod().toMillis() + 1000, TimeUnit.MILLISECONDS);
+			this.thread.submit(() -> {
+				leave();
+				this.store.close();
+			}).get(3 * this.settings.renewPeriod().toMillis() + 1000, TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -428,7 +432,7 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 
 	private void leave() {
 		try {
-			if (this.registered) {
+			if (this.registered && !this.outage) {
 				announce();
 				this.store.leave(this.self.id(), this.incarnation, Notice.left(this.self.id(), this.incarnation));
 				logger.info("Node {} left the cluster", this.self);

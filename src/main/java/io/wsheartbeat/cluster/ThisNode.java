@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
@@ -27,7 +29,8 @@ class ThisNode implements ServerNode {
 
 	private final Instant started;
 
-	// Found once, on the cluster's thread: a host name lookup may block.
+	// Found once the web server has its port, at start-up: a host name lookup may block, and
+	// must not on a request's thread.
 	private volatile String address;
 
 	ThisNode(HeartbeatProperties properties, Environment environment, Clock wallClock) {
@@ -55,16 +58,15 @@ class ThisNode implements ServerNode {
 	 */
 	String address() {
 		String known = this.address;
-		if (known == null) {
-			known = StringUtils.hasText(this.configuredAddress) ? this.configuredAddress : host() + ":" + port();
-			this.address = known;
-		}
-		return known;
+		return (known != null) ? known : this.configuredAddress;
 	}
 
-	private String port() {
-		return this.environment.getProperty("local.server.port",
-				this.environment.getProperty("server.port", "8080"));
+	@EventListener
+	void webServerStarted(WebServerInitializedEvent event) {
+		if (event.getApplicationContext().getServerNamespace() == null) { // not the management server
+			this.address = StringUtils.hasText(this.configuredAddress) ? this.configuredAddress
+					: host() + ":" + event.getWebServer().getPort();
+		}
 	}
 
 	private String host() {
