@@ -63,6 +63,13 @@ class ClusterOffTests {
 	}
 
 	@Test
+	void shouldShowNoNodeOnThePages() throws Exception {
+		for (String page : new String[] { "/?lang=en", "/sessions?lang=en" }) {
+			assertThat(get(page).body()).as(page).doesNotContain("id=\"node\"", "id=\"sessions-nodes\"", ">Node</th>");
+		}
+	}
+
+	@Test
 	void shouldNotAnswerTheClusterApi() throws Exception {
 		assertThat(get("/api/cluster").statusCode()).isEqualTo(404);
 	}

@@ -149,6 +149,8 @@ class ClusterTests {
 		assertThat(closedOnNode3.path("closeCode").asInt()).as("its node's close code, on another node").isEqualTo(1000);
 		assertThat(closedOnNode3.path("session").path("node").asString()).isEqualTo(first.id());
 
+		assertThat(first.get("/?lang=en").body()).as("the page shows its node and the view a node column")
+			.contains("id=\"node\"", "id=\"sessions-nodes\"", ">Node</th>");
 		for (NodeProcess node : this.nodes) {
 			JsonNode cluster = node.getJson("/api/cluster");
 			assertThat(cluster.path("node").asString()).isEqualTo(node.id());
