@@ -1,7 +1,6 @@
 package io.wsheartbeat.cluster;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -80,9 +79,9 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 	// other node is read whole instead.
 	private static final int MAX_NOTICES = 10_000;
 
-	// Ids of sessions whose close this node announced lately. A session's close can reach the
-	// queue just before its open (the two are told on different threads); the open is then
-	// recognised and dropped, rather than announce a session that is gone.
+	// Ids of the sessions whose close this thread took from the queue lately. A session's close
+	// can reach the queue just before its open (the two are told on different threads); the open
+	// is then recognised and dropped, rather than announce a session that is gone.
 	private static final int REMEMBERED_CLOSES = 4096;
 
 	private final HeartbeatProperties.Cluster settings;
