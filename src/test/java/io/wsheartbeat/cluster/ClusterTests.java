@@ -254,6 +254,7 @@ class ClusterTests {
 					node.get("/api/sessions");
 					assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("/api/sessions while Redis is down")
 						.isLessThan(Duration.ofMillis(500));
+					assertThat(node.get("/").statusCode()).as("the page while Redis is down").isEqualTo(200);
 				}
 			}
 			assertThat(beating).noneMatch(WireClient::isClosed);
