@@ -564,6 +564,15 @@ test('the welcome message sets the timings the client uses', () => {
   assertEqual(of('acktimeout').length, 1, 'times out at 500 ms');
 });
 
+test('the welcome names the node the page is connected to, in a cluster; none on a server of its own', () => {
+  const { client, sockets, of } = setup();
+  client.connect();
+  sockets.last.serverOpen();
+  sockets.last.serverSend({ type: 'welcome', sessionId: 's-1', interval: 2000, node: 'node-2' });
+  sockets.last.serverSend({ type: 'welcome', sessionId: 's-2', interval: 2000 });
+  assertEqual(of('welcome').map((e) => e.node), ['node-2', null], 'node');
+});
+
 test('a heartbeat overdue in a throttled tab goes out when the page becomes visible', () => {
   const { client, sockets, clock, of } = connected();
   const socket = sockets.last;
@@ -1068,6 +1077,46 @@ test('sessions table: a storm of sessions is cut off after the limit, own sessio
   assertEqual(body.querySelector('tr').dataset.session, 'mine', 'own kept');
   assertEqual(body.querySelector('.more').textContent, 'sessions.more {"count":51}', 'the rest counted');
   assertEqual(liveness(snapshot('a', { silentForMillis: 999 })), 'healthy', 'below half the deadline');
+});
+
+test('sessions table in a cluster: a node column, other nodes\' sessions open without a liveness, a line per node', () => {
+  const body = document.createElement('tbody');
+  const nodes = document.createElement('p');
+  const table = new SessionsTable(body, { nodes, t: T, duration: DURATION });
+  const elsewhere = snapshot('theirs', { node: 'node-2', silentForMillis: null, deadlineMillis: null, rttMillis: null,
+    declaredIntervalMillis: null, messagesReceived: null, heartbeatsAcked: null });
+  table.render({
+    at: '2024-01-01T00:01:00Z',
+    open: [snapshot('mine', { node: 'node-1' }), elsewhere],
+    recentlyClosed: [{ session: snapshot('lost', { node: 'node-3', silentForMillis: null, deadlineMillis: null }),
+      closeCode: 1006, closeReason: 'node node-3 lost: its lease ran out', closedAt: '2024-01-01T00:00:58Z' }],
+    cluster: { node: 'node-1', redisReachable: true, nodes: [
+      { id: 'node-1', address: '127.0.0.1:8080', sessions: 1, leaseExpiresAt: '2024-01-01T00:01:04.500Z' },
+      { id: 'node-2', address: '127.0.0.1:8081', sessions: 1, leaseExpiresAt: '2024-01-01T00:01:03Z' }] },
+  });
+  const rows = [...body.querySelectorAll('tr')];
+  assertEqual(rows.map((r) => r.dataset.node), ['node-1', 'node-2', 'node-3'], 'each row names its node');
+  assertEqual(rows.map((r) => r.children.length), [9, 9, 9], 'a node column');
+  assertEqual(rows[1].dataset.liveness, 'elsewhere', 'judged by its own node only');
+  assertEqual(rows[1].querySelector('.silence').textContent, 'none', 'no silence known');
+  assertEqual(rows[1].querySelector('.state-tag').textContent, 'sessions.state.elsewhere', 'shown as open');
+  assertEqual([...nodes.querySelectorAll('.cluster-node')].map((n) => n.textContent), [
+    'sessions.node {"node":"node-1","sessions":1,"lease":"unit.s {\\"value\\":4.5}"}',
+    'sessions.node {"node":"node-2","sessions":1,"lease":"unit.s {\\"value\\":3}"}'], 'a line per node');
+
+  table.render({ at: '2024-01-01T00:01:00Z', open: [snapshot('mine', { node: 'node-1' })], recentlyClosed: [],
+    cluster: { node: 'node-1', redisReachable: false, nodes: [{ id: 'node-1', address: 'a', sessions: 1, leaseExpiresAt: null }] } });
+  assertEqual(nodes.querySelector('.cluster-unavailable').textContent, 'sessions.nodeUnavailable {"node":"node-1"}',
+    'says why only its own show');
+});
+
+test('sessions table on a server of its own: no node column, no line per node', () => {
+  const body = document.createElement('tbody');
+  const nodes = document.createElement('p');
+  const table = new SessionsTable(body, { nodes, t: T, duration: DURATION });
+  table.render({ at: '2024-01-01T00:01:00Z', open: [snapshot('mine')], recentlyClosed: [] });
+  assertEqual(body.querySelector('tr').children.length, 8, 'the eight columns');
+  assertEqual(nodes.childElementCount, 0, 'no nodes');
 });
 
 test('addresses as people write them: IPv6 shortened and bracketed, IPv4 unchanged', () => {

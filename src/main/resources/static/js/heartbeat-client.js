@@ -18,7 +18,7 @@ export const Events = Object.freeze([
   'statechange',        // {state, previous, attempt, reconnectAt}
   'connecting',         // {url, attempt}
   'open',               // {}
-  'welcome',            // {sessionId, timings}
+  'welcome',            // {sessionId, node, timings}; node: the cluster node, or null on a server of its own
   'heartbeat',          // {timestamp, interval, rtt, ackDeadline}
   'ack',                // {rtt, serverTime, nextHeartbeatAt}
   'intervalchange',     // {from, to, rtt, slowRtt, slow}
@@ -290,7 +290,8 @@ export class HeartbeatClient extends EventTarget {
     }
     this.#interval = wasSlow ? this.#timings.slowInterval : this.#timings.interval;
     this.#sessionId = typeof message.sessionId === 'string' ? message.sessionId : null;
-    this.#emit('welcome', { sessionId: this.#sessionId, timings: this.timings });
+    const node = typeof message.node === 'string' ? message.node : null;
+    this.#emit('welcome', { sessionId: this.#sessionId, node, timings: this.timings });
   }
 
   #sendHeartbeat() {

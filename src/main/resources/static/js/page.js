@@ -50,6 +50,7 @@ const elements = {
   connect: document.getElementById('connect'),
   disconnect: document.getElementById('disconnect'),
   session: document.getElementById('session'),
+  node: document.getElementById('node'), // in cluster mode only
   interval: document.getElementById('current-interval'),
   rtt: document.getElementById('rtt'),
   form: document.getElementById('message-form'),
@@ -89,6 +90,7 @@ export const chart = new RttChart(document.getElementById('rtt-chart'), {
 
 export const sessions = new SessionsTable(document.getElementById('sessions-body'), {
   summary: document.getElementById('sessions-summary'),
+  nodes: document.getElementById('sessions-nodes'),
   t,
   duration,
 });
@@ -254,8 +256,11 @@ on('connecting', ({ url, attempt }) => {
 
 on('open', () => log.append('open', t('log.open'), { level: 'ok' }));
 
-on('welcome', ({ sessionId, timings }) => {
+on('welcome', ({ sessionId, node, timings }) => {
   elements.session.textContent = sessionId ?? t('none');
+  if (elements.node !== null) {
+    elements.node.textContent = node ?? t('none');
+  }
   renderTimings(timings);
   chart.threshold = timings.slowRtt;
   renderChart();

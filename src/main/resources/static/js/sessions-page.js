@@ -8,6 +8,7 @@ const { t, duration } = messagesOf(app);
 
 const table = new SessionsTable(document.getElementById('sessions-body'), {
   summary: document.getElementById('sessions-summary'),
+  nodes: document.getElementById('sessions-nodes'),
   t,
   duration,
 });

@@ -3,6 +3,10 @@
  * its silence as a bar filling toward its deadline, and the recently closed ones greyed with
  * their close code. Shared by the heartbeat page's panel and the /sessions page.
  *
+ * In cluster mode the view carries `cluster` (its nodes, and whether Redis can be reached) and each
+ * session its `node`: the table gains a node column and a line per node. Another node's sessions
+ * have no silence, pong or round trip here (their node alone judges them), and show as open.
+ *
  * Data arrives as server-sent events (GET /api/sessions/stream, event "sessions"): one snapshot
  * every refresh period for every watcher, no polling per session. Every cell is built with
  * createElement and textContent; the bar's width is set through the CSSOM, which a
@@ -63,9 +67,15 @@ export function liveness(session) {
   return session.silentForMillis >= session.deadlineMillis * SILENT_SHARE ? 'silent' : 'healthy';
 }
 
+/** Whether a session is held by another node of the cluster: its node alone knows its silence. */
+function isElsewhere(session) {
+  return session.silentForMillis === null || session.silentForMillis === undefined;
+}
+
 export class SessionsTable {
   #body;
   #summary;
+  #nodes;
   #t;
   #duration;
   #ownSessionIds = new Set();
@@ -75,12 +85,14 @@ export class SessionsTable {
    * @param {HTMLTableSectionElement} body the <tbody> the rows go into
    * @param {object} options
    * @param {HTMLElement} [options.summary] where the counts go
+   * @param {HTMLElement} [options.nodes] where the line per node goes, in cluster mode
    * @param {(key: string, params?: object) => string} options.t the page's translations
    * @param {(ms: number) => string} options.duration formats milliseconds for reading
    */
-  constructor(body, { summary = null, t, duration }) {
+  constructor(body, { summary = null, nodes = null, t, duration }) {
     this.#body = body;
     this.#summary = summary;
+    this.#nodes = nodes;
     this.#t = t;
     this.#duration = duration;
   }
@@ -97,36 +109,41 @@ export class SessionsTable {
     return this.#ownSessionIds.has(id);
   }
 
-  /** @param {{at: string, open: object[], recentlyClosed: object[]}} view */
+  /** @param {{at: string, open: object[], recentlyClosed: object[], cluster?: object}} view */
   render(view) {
     this.#lastView = view;
     const t = this.#t;
     const at = Date.parse(view.at);
+    const clustered = view.cluster !== undefined && view.cluster !== null;
+    const columns = clustered ? 9 : 8;
     const open = [...view.open];
     // The page's own session first, so it is never cut off below a storm's hundreds.
     open.sort((a, b) => this.#isOwn(b.id) - this.#isOwn(a.id));
-    const rows = open.slice(0, MAX_OPEN_ROWS).map((session) => this.#openRow(session));
+    const rows = open.slice(0, MAX_OPEN_ROWS).map((session) => this.#openRow(session, clustered));
     if (open.length > MAX_OPEN_ROWS) {
       const more = document.createElement('tr');
       more.className = 'row-more';
       const td = cell('more', t('sessions.more', { count: open.length - MAX_OPEN_ROWS }));
-      td.colSpan = 8;
+      td.colSpan = columns;
       more.append(td);
       rows.push(more);
     }
     // The page's own closed sessions first too: what just happened to it is what the reader looks for.
     const closedOwnFirst = [...view.recentlyClosed].sort((a, b) => this.#isOwn(b.session.id) - this.#isOwn(a.session.id));
     for (const closed of closedOwnFirst) {
-      rows.push(this.#closedRow(closed, at));
+      rows.push(this.#closedRow(closed, at, clustered));
     }
     if (rows.length === 0) {
       const empty = document.createElement('tr');
       const td = cell('empty', t('sessions.empty'));
-      td.colSpan = 8;
+      td.colSpan = columns;
       empty.append(td);
       rows.push(empty);
     }
     this.#body.replaceChildren(...rows);
+    if (clustered) {
+      this.#renderNodes(view.cluster, at);
+    }
     if (this.#summary !== null) {
       this.#summary.textContent = t('sessions.summary', {
         open: view.open.length,
@@ -135,16 +152,16 @@ export class SessionsTable {
     }
   }
 
-  #openRow(session) {
-    const state = liveness(session);
-    const row = this.#row(session, 'open');
+  #openRow(session, clustered) {
+    const state = isElsewhere(session) ? 'elsewhere' : liveness(session);
+    const row = this.#row(session, 'open', clustered);
     row.dataset.liveness = state;
     row.append(this.#stateCell(this.#t(`sessions.state.${state}`), state));
     return row;
   }
 
-  #closedRow({ session, closeCode, closeReason, closedAt }, at) {
-    const row = this.#row(session, 'closed');
+  #closedRow({ session, closeCode, closeReason, closedAt }, at, clustered) {
+    const row = this.#row(session, 'closed', clustered);
     row.dataset.closeCode = String(closeCode);
     const ago = Math.max(0, at - Date.parse(closedAt));
     const text = this.#t(closeReason ? 'sessions.state.closedReason' : 'sessions.state.closed', {
@@ -154,7 +171,7 @@ export class SessionsTable {
     return row;
   }
 
-  #row(session, state) {
+  #row(session, state, clustered) {
     const t = this.#t;
     const none = t('none');
     const row = document.createElement('tr');
@@ -179,8 +196,13 @@ export class SessionsTable {
     }
 
     const ms = (value) => (value === null || value === undefined ? none : t('unit.ms', { value }));
+    row.append(id);
+    if (clustered) {
+      const node = cell('node mono', session.node ?? none);
+      row.dataset.node = session.node ?? '';
+      row.append(node);
+    }
     row.append(
-      id,
       cell('mono', session.remoteAddress ? formatAddress(session.remoteAddress) : none),
       cell('num', this.#duration(Math.round(session.ageMillis / 100) * 100)),
       this.#silenceCell(session),
@@ -192,6 +214,9 @@ export class SessionsTable {
   }
 
   #silenceCell({ silentForMillis, deadlineMillis }) {
+    if (silentForMillis === null || silentForMillis === undefined) {
+      return cell('silence', this.#t('none'));
+    }
     const share = deadlineMillis > 0 ? Math.min(1, silentForMillis / deadlineMillis) : 0;
     const td = cell('silence');
     const wrap = document.createElement('span');
@@ -215,6 +240,30 @@ export class SessionsTable {
     wrap.append(bar, text);
     td.append(wrap);
     return td;
+  }
+
+  /** One line per node: its id, its sessions, how long its lease still runs; or why only one shows. */
+  #renderNodes(cluster, at) {
+    if (this.#nodes === null) {
+      return;
+    }
+    const t = this.#t;
+    const parts = [];
+    if (!cluster.redisReachable) {
+      const warning = document.createElement('span');
+      warning.className = 'cluster-unavailable';
+      warning.textContent = t('sessions.nodeUnavailable', { node: cluster.node });
+      parts.push(warning);
+    }
+    for (const node of cluster.nodes) {
+      const line = document.createElement('span');
+      line.className = 'cluster-node mono';
+      line.dataset.node = node.id;
+      const lease = node.leaseExpiresAt ? seconds(t, Math.max(0, Date.parse(node.leaseExpiresAt) - at)) : t('none');
+      line.textContent = t('sessions.node', { node: node.id, sessions: node.sessions, lease });
+      parts.push(line);
+    }
+    this.#nodes.replaceChildren(...parts);
   }
 
   #stateCell(text, state) {

@@ -62,9 +62,13 @@ class HeartbeatHandler extends TextWebSocketHandler {
 
 	private final SimulatedFaults faults;
 
+	// The cluster node this server is, or null on its own: then the welcome names no node.
+	private final String node;
+
 	HeartbeatHandler(HeartbeatProperties properties, SessionRegistry registry, JsonMapper jsonMapper,
 			MonotonicClock monotonicClock, Clock wallClock, HeartbeatMetrics metrics, SessionTasks tasks,
-			ObjectProvider<WebSocketConnections> connections, ObjectProvider<SimulatedFaults> faults) {
+			ObjectProvider<WebSocketConnections> connections, ObjectProvider<SimulatedFaults> faults,
+			ObjectProvider<ServerNode> node) {
 		this.properties = properties;
 		this.registry = registry;
 		this.jsonMapper = jsonMapper;
@@ -74,6 +78,8 @@ class HeartbeatHandler extends TextWebSocketHandler {
 		this.tasks = tasks;
 		this.connections = connections.getIfAvailable(() -> WebSocketConnections.PORTABLE);
 		this.faults = faults.getIfAvailable(() -> SimulatedFaults.OFF);
+		ServerNode serverNode = node.getIfAvailable();
+		this.node = (serverNode != null) ? serverNode.id() : null;
 	}
 
 	@Override
@@ -187,11 +193,14 @@ class HeartbeatHandler extends TextWebSocketHandler {
 					tracked.remoteAddress(), status.getCode(), (status.getReason() != null) ? status.getReason() : ""));
 	}
 
-	/** The first frame of every session: its id and the timings the client must adopt. */
+	/**
+	 * The first frame of every session: its id, the timings the client must adopt, and in a
+	 * cluster the node it is connected to.
+	 */
 	private Welcome welcome(String sessionId) {
 		HeartbeatProperties p = this.properties;
 		return new Welcome(sessionId, p.interval().toMillis(), p.ackTimeout().toMillis(), p.serverTimeout().toMillis(),
-				p.slowRtt().toMillis(), p.slowInterval().toMillis(), p.maxInterval().toMillis());
+				p.slowRtt().toMillis(), p.slowInterval().toMillis(), p.maxInterval().toMillis(), this.node);
 	}
 
 	private void send(TrackedSession tracked, OutboundMessage message) {

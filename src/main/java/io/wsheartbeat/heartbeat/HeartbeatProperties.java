@@ -9,6 +9,8 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -45,6 +47,7 @@ import org.springframework.validation.annotation.Validated;
  * connection; its default, 8KB, is Tomcat's own, and heartbeat frames need far less
  * @param view the live sessions view: how often it refreshes, how long closed sessions stay in it
  * @param demo the demo's fault controls
+ * @param cluster cluster mode: several nodes sharing one view of every session through Redis
  */
 @Validated
 @ConfigurationProperties("heartbeat")
@@ -67,7 +70,8 @@ public record HeartbeatProperties(
 		@DefaultValue("64KB") @NotNull DataSize sendBufferLimit,
 		@DefaultValue("8KB") @NotNull DataSize connectionBufferSize,
 		@DefaultValue @Valid @NotNull View view,
-		@DefaultValue @Valid @NotNull Demo demo) {
+		@DefaultValue @Valid @NotNull Demo demo,
+		@DefaultValue @Valid @NotNull Cluster cluster) {
 
 	/**
 	 * The server's view of the sessions ({@code /api/sessions}, its stream, {@code /sessions} and
@@ -100,6 +104,39 @@ public record HeartbeatProperties(
 			@DefaultValue("false") boolean faultsEnabled,
 			@DefaultValue("500") @Min(1) @Max(5000) int stormMaxClients,
 			@DefaultValue("30s") @NotNull Duration maxAckDelay) {
+	}
+
+	/**
+	 * Cluster mode: this server is one node of several behind a load balancer, and every node
+	 * lists the sessions of every live node. Off, the server is one node on its own and never
+	 * touches Redis. On, Redis is reached with Boot's own {@code spring.data.redis.*} settings.
+	 * @param enabled whether this node joins a cluster through Redis
+	 * @param nodeId this node's id, in every entry of the view and in the welcome frame; blank
+	 * for a random one, new at every start
+	 * @param address where this node can be reached, as {@code GET /api/cluster} lists it; blank
+	 * for this host's name and the web server's port
+	 * @param lease how long this node counts as alive after it last renewed its lease: a node
+	 * silent for longer is lost, and its sessions leave every view
+	 * @param renewPeriod how often this node renews its lease, and looks for lost ones
+	 * @param flushPeriod how often the sessions opened and closed here are announced, in one batch
+	 * @param keyPrefix the prefix of every Redis key and channel the cluster uses, so that several
+	 * clusters can share one Redis
+	 */
+	public record Cluster(
+			@DefaultValue("false") boolean enabled,
+			@DefaultValue("") @Pattern(regexp = "[A-Za-z0-9._-]{0,64}", message = "heartbeat.cluster.node-id may hold at most 64 letters, digits, '.', '_' or '-'") String nodeId,
+			@DefaultValue("") @Size(max = 200) String address,
+			@DefaultValue("5s") @NotNull Duration lease,
+			@DefaultValue("1s") @NotNull Duration renewPeriod,
+			@DefaultValue("200ms") @NotNull Duration flushPeriod,
+			@DefaultValue("heartbeat") @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "heartbeat.cluster.key-prefix must be 1 to 64 letters, digits, '.', '_' or '-'") String keyPrefix) {
+
+		@AssertTrue(message = "heartbeat.cluster.renew-period and heartbeat.cluster.flush-period must be positive, and heartbeat.cluster.lease at least three renew periods: a node must survive a renewal or two that come late")
+		boolean isLeaseRenewedInTime() {
+			return lease == null || renewPeriod == null || flushPeriod == null
+					|| (isPositive(renewPeriod) && isPositive(flushPeriod)
+							&& lease.compareTo(renewPeriod.multipliedBy(3)) >= 0);
+		}
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.wsheartbeat.sessions;
 
 import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -22,21 +23,35 @@ class SessionsApiController {
 		.contentType(MediaType.APPLICATION_JSON)
 		.body(Map.of("error", "the sessions view is off (heartbeat.view.enabled=false)"));
 
+	static final String CLUSTER_VIEW = "Cluster-View";
+
 	private final ServerView view;
 
 	private final SessionsStream stream;
 
-	SessionsApiController(ServerView view, SessionsStream stream) {
+	private final boolean clustered;
+
+	SessionsApiController(ServerView view, SessionsStream stream, ObjectProvider<OtherNodes> otherNodes) {
 		this.view = view;
 		this.stream = stream;
+		this.clustered = otherNodes.getIfAvailable() != null;
 	}
 
+	/**
+	 * Every open session. In cluster mode every node's, each naming its node, and a
+	 * {@value #CLUSTER_VIEW} header that says whether the other nodes' sessions are in it: while
+	 * this node cannot reach Redis they are not, and the answer holds this node's own only.
+	 */
 	@GetMapping("/api/sessions")
 	ResponseEntity<?> sessions() {
 		if (!this.view.isEnabled()) {
 			return VIEW_OFF;
 		}
-		return ResponseEntity.ok(this.view.open());
+		ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
+		if (this.clustered) {
+			answer.header(CLUSTER_VIEW, this.view.isWhole() ? "complete" : "unavailable");
+		}
+		return answer.body(this.view.open());
 	}
 
 	/**

@@ -12,7 +12,8 @@ import org.springframework.web.bind.annotation.GetMapping;
  * The demo's pages: the heartbeat page, the server's view of its sessions, and the restart
  * storm. The heartbeat page renders the server's {@code heartbeat.*} timings and the translated log
  * lines into data attributes, where {@code page.js} reads them: the client carries no timings and
- * no text of its own, and the page needs no inline script.
+ * no text of its own, and the page needs no inline script. In cluster mode the pages show which
+ * node the page is connected to, and each session's node.
  */
 @Controller
 class PageController {
@@ -32,6 +33,7 @@ class PageController {
 		model.addAttribute("demo", DemoControls.from(this.properties));
 		model.addAttribute("clientMessages", this.clientMessages.asJson(locale));
 		model.addAttribute("viewEnabled", this.properties.view().enabled());
+		model.addAttribute("clusterEnabled", this.properties.cluster().enabled());
 		model.addAttribute("nav", "home");
 		return "index";
 	}
@@ -41,6 +43,7 @@ class PageController {
 	String sessions(Locale locale, Model model) {
 		model.addAttribute("clientMessages", this.clientMessages.asJson(locale));
 		model.addAttribute("viewEnabled", this.properties.view().enabled());
+		model.addAttribute("clusterEnabled", this.properties.cluster().enabled());
 		model.addAttribute("nav", "sessions");
 		return "sessions";
 	}

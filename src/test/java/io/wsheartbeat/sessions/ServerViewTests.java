@@ -94,7 +94,7 @@ class ServerViewTests {
 		given(session.rttNanos()).willReturn(Duration.ofMillis(12).toNanos());
 		given(session.declaredInterval()).willReturn(Duration.ofSeconds(30));
 
-		SessionSnapshot snapshot = SessionSnapshot.of(session, Duration.ofMillis(2000).toNanos());
+		SessionSnapshot snapshot = SessionSnapshot.of(session, null, Duration.ofMillis(2000).toNanos());
 
 		assertThat(snapshot.ageMillis()).isEqualTo(2000);
 		assertThat(snapshot.silentForMillis()).isEqualTo(1500);

@@ -26,10 +26,13 @@ public sealed interface OutboundMessage {
 
 	/**
 	 * The first frame of every session: its id and the timings the client must adopt.
+	 * @param node in a cluster, the id of the node the client is connected to; absent from the
+	 * frame on a server of its own
 	 */
 	@JsonPropertyOrder({ "type", "sessionId" })
 	record Welcome(String sessionId, long interval, long ackTimeout, long serverTimeout, long slowRtt,
-			long slowInterval, long maxInterval) implements OutboundMessage {
+			long slowInterval, long maxInterval,
+			@JsonInclude(JsonInclude.Include.NON_NULL) String node) implements OutboundMessage {
 
 		@Override
 		public String type() {

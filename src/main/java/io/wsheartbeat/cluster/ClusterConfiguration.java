@@ -1,0 +1,88 @@
+package io.wsheartbeat.cluster;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+import io.wsheartbeat.heartbeat.HeartbeatProperties;
+
+/**
+ * The Redis client, in cluster mode only: Boot's own, from {@code spring.data.redis.*}, with
+ * defaults that keep a Redis that is down or slow from holding the cluster's thread for long.
+ * (The application excludes Boot's Redis auto-configuration, so that a server on its own starts
+ * no Redis client at all.) Only the cluster's own thread sends commands.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty("heartbeat.cluster.enabled")
+// A plain import: @ImportAutoConfiguration would honour the application's exclusion of it.
+@Import(DataRedisAutoConfiguration.class)
+class ClusterConfiguration {
+
+	/** Used where {@code spring.data.redis.timeout} and {@code connect-timeout} are not set. */
+	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+
+	/**
+	 * Commands fail at once while the connection is down, instead of queueing until it is back
+	 * and then running late; a connection attempt gives up after a second unless configured.
+	 */
+	@Bean
+	LettuceClientOptionsBuilderCustomizer clusterClientOptions(DataRedisProperties redis) {
+		return (options) -> {
+			options.autoReconnect(true).disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+			if (redis.getConnectTimeout() == null) {
+				options.socketOptions(SocketOptions.builder().connectTimeout(DEFAULT_TIMEOUT).build());
+			}
+		};
+	}
+
+	/**
+	 * Reconnects within a second of Redis coming back, rather than Lettuce's default of up to
+	 * 30 s, so that every view is whole again soon after. Lettuce's smallest thread pools (two
+	 * threads each, where it would take one per core): the cluster keeps two connections and
+	 * sends a few commands a second.
+	 */
+	@Bean
+	ClientResourcesBuilderCustomizer clusterClientResources() {
+		return (resources) -> resources.ioThreadPoolSize(DefaultClientResources.MIN_IO_THREADS)
+			.computationThreadPoolSize(DefaultClientResources.MIN_COMPUTATION_THREADS)
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
+	}
+
+	/**
+	 * How long one command may take: {@code spring.data.redis.timeout}, or a second. Start-up
+	 * stops if it leaves no room to renew the lease before it runs out.
+	 */
+	@Bean
+	RedisTimeout redisTimeout(DataRedisProperties redis, HeartbeatProperties properties) {
+		if (redis.getCluster() != null) {
+			throw new IllegalStateException("heartbeat.cluster needs one Redis server (or Sentinel): "
+					+ "spring.data.redis.cluster.* (Redis Cluster) is not supported");
+		}
+		Duration timeout = (redis.getTimeout() != null) ? redis.getTimeout() : DEFAULT_TIMEOUT;
+		HeartbeatProperties.Cluster cluster = properties.cluster();
+		if (timeout.plus(cluster.renewPeriod()).compareTo(cluster.lease()) >= 0) {
+			throw new IllegalStateException("spring.data.redis.timeout (" + timeout
+					+ ") plus heartbeat.cluster.renew-period must be below heartbeat.cluster.lease ("
+					+ cluster.lease() + "), or one slow command costs this node its lease");
+		}
+		return new RedisTimeout(timeout);
+	}
+
+	/** How long one Redis command may take before the cluster's thread gives up on it. */
+	record RedisTimeout(Duration value) {
+	}
+
+}
