@@ -67,8 +67,12 @@ class LoadGeneratorSmokeTests {
 
 		assertThat(result.closeCodes).containsEntry(4000, 3L);
 		assertThat(result.undetected).isZero();
+		// heartbeat.server-timeout=2s, heartbeat.reaper-period=100ms, and what a loaded machine adds
+		// to the reaper's schedule and the close's way back (ReaperIntegrationTests allows the same).
 		assertThat(result.detectionMillis).hasSize(3)
-			.allSatisfy((millis) -> assertThat(millis).isBetween(2_000L, 2_000L + 100 + 500));
+			.allSatisfy((millis) -> assertThat(millis)
+				.as("closed the server timeout after the last heartbeat, within a reaper period and scheduling slack")
+				.isBetween(2_000L, 2_000L + 100 + 700));
 	}
 
 	private LoadOptions load(Mode mode, int connections, long durationSeconds, long silentWaitSeconds) {

@@ -59,7 +59,8 @@ class ReaperIntegrationTests {
 			assertThat(closed.code()).isEqualTo(4000);
 			assertThat(closed.reason()).isEqualTo("heartbeat timeout");
 			Duration silence = Duration.ofNanos(closed.nanoTime() - lastHeartbeat);
-			assertThat(silence).isGreaterThanOrEqualTo(this.properties.serverTimeout())
+			assertThat(silence).as("the server timeout, then within a reaper period and what a loaded machine adds to it")
+				.isGreaterThanOrEqualTo(this.properties.serverTimeout())
 				.isLessThanOrEqualTo(this.properties.serverTimeout().plus(this.properties.reaperPeriod()).plus(SCHEDULING_SLACK));
 		}
 	}
@@ -84,11 +85,13 @@ class ReaperIntegrationTests {
 			client.heartbeat(1, Duration.ofSeconds(2));
 			client.awaitFrame("heartbeat_ack");
 
-			await().during(Duration.ofMillis(2500)).atMost(Duration.ofMillis(2800)).until(() -> !client.isClosed());
 			WireClient.Closed closed = client.closed().orTimeout(5, TimeUnit.SECONDS).join();
 
 			assertThat(closed.code()).isEqualTo(4000);
-			assertThat(Duration.ofNanos(closed.nanoTime() - lastHeartbeat)).isGreaterThanOrEqualTo(Duration.ofSeconds(3))
+			assertThat(Duration.ofNanos(closed.nanoTime() - lastHeartbeat))
+				.as("silent for 1.5 x the declared 2 s, past the 1 s server timeout, then reaped within a reaper period "
+						+ "and what a loaded machine adds to it")
+				.isGreaterThanOrEqualTo(Duration.ofSeconds(3))
 				.isLessThanOrEqualTo(Duration.ofSeconds(3).plus(this.properties.reaperPeriod()).plus(SCHEDULING_SLACK));
 		}
 	}

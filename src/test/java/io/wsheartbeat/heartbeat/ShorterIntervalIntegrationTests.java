@@ -39,7 +39,8 @@ class ShorterIntervalIntegrationTests {
 			client.heartbeat(1, Duration.ofSeconds(4));
 			client.awaitFrame("heartbeat_ack");
 			// Past the server timeout: the reaper has looked at it and expects it by the 6 s deadline.
-			await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(2)).until(() -> !client.isClosed());
+			// The hold may start late on a busy machine: it need only end well before that deadline.
+			await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(4)).until(() -> !client.isClosed());
 
 			long lastHeartbeat = System.nanoTime();
 			client.heartbeat(2, Duration.ofMillis(300));

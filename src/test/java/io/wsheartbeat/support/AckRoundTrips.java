@@ -69,15 +69,15 @@ public final class AckRoundTrips {
 	}
 
 	/**
-	 * The most a p99 (us) may reach under load: three times the unloaded p99, taking at least 2.5 ms
-	 * as the unloaded value. On two shared cores loopback round trips jitter by milliseconds (a GC
-	 * pause, the scheduler's tick) and 300 samples have only three above their p99, so below that
-	 * floor noise would decide, and twice was crossed by noise alone (6.89 ms against 2 x 3.44 ms
-	 * in CI, with nothing stalled); the faults these comparisons guard against (a thread blocked
-	 * behind a dead or flooding peer) stall acks for up to the send time limit, seconds.
+	 * The most a p99 (us) may reach under load: three times the unloaded p99, and at least a
+	 * twentieth of the send time limit. The faults these comparisons guard against (a thread
+	 * blocked behind a dead or flooding peer) hold acks for up to the send time limit. Short of
+	 * that, a p99 follows the machine, not the code: the load itself takes CPU from the clients
+	 * measured, and on two shared cores beside other work a p99 of a few hundred samples moves by
+	 * tens of milliseconds with nothing stalled.
 	 */
-	public static long allowedUnderLoad(long unloadedP99) {
-		return 3 * Math.max(unloadedP99, 2500);
+	public static long allowedUnderLoad(long unloadedP99, Duration sendTimeLimit) {
+		return Math.max(3 * unloadedP99, sendTimeLimit.dividedBy(20).toNanos() / 1000);
 	}
 
 	public static long p99(List<Long> samples) {

@@ -12,7 +12,11 @@ import tools.jackson.databind.json.JsonMapper;
  * Prints {@code READY <session id>...} once every session is open and has beaten once, then waits
  * until its standard input closes or it is killed.
  *
- * <p>Arguments: host, port, number of sessions.
+ * <p>While the sessions open, one after another, each declares a long interval, so that none is
+ * reaped however long the others take on a busy machine; the last heartbeat of each declares
+ * {@code last-interval}, if given.
+ *
+ * <p>Arguments: host, port, number of sessions[, last-interval in milliseconds].
  */
 public final class NamespaceClients {
 
@@ -23,6 +27,7 @@ public final class NamespaceClients {
 		String host = args[0];
 		int port = Integer.parseInt(args[1]);
 		int count = Integer.parseInt(args[2]);
+		String lastInterval = (args.length > 3) ? ",\"interval\":" + Long.parseLong(args[3]) : "";
 		JsonMapper json = JsonMapper.builder().build();
 		List<SocketClient> clients = new ArrayList<>(count);
 		StringBuilder ready = new StringBuilder("READY");
@@ -30,12 +35,13 @@ public final class NamespaceClients {
 			SocketClient client = SocketClient.connect(host, port, null);
 			clients.add(client);
 			ready.append(' ').append(json.readTree(client.readText()).path("sessionId").asString());
-			client.sendText("{\"type\":\"heartbeat\",\"timestamp\":" + i + "}");
+			// The server caps the declared interval at its max-interval.
+			client.sendText("{\"type\":\"heartbeat\",\"timestamp\":" + i + ",\"interval\":86400000}");
 			client.readText();
 		}
 		// Once more from every session, so that all were last heard at about the same moment.
 		for (int i = 0; i < count; i++) {
-			clients.get(i).sendText("{\"type\":\"heartbeat\",\"timestamp\":" + i + "}");
+			clients.get(i).sendText("{\"type\":\"heartbeat\",\"timestamp\":" + i + lastInterval + "}");
 			clients.get(i).readText();
 		}
 		System.out.println(ready);
