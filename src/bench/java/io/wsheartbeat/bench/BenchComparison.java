@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import io.wsheartbeat.bench.LoadOptions.Mode;
 import io.wsheartbeat.bench.ProcStats.CpuTime;
+import io.wsheartbeat.bench.ProcStats.ListenQueue;
 import io.wsheartbeat.bench.ServerUnderTest.Kind;
 
 /**
@@ -27,24 +28,43 @@ import io.wsheartbeat.bench.ServerUnderTest.Kind;
  *
  * <p>Arguments: {@code --jar=}, {@code --reference=} (server.js with its node_modules),
  * {@code --out=}, {@code --rounds=3}, {@code --scale=full|quick}, {@code --only=name,name},
- * {@code --our-jvm-options="..."}, {@code --our-extra-arguments="..."}, {@code --warmup-seconds=10}.
+ * {@code --our-java=} (a JDK's home, or its java command), {@code --our-jvm-options="..."},
+ * {@code --our-extra-arguments="..."}, {@code --warmup-seconds=10}.
  */
 public final class BenchComparison {
 
+	/** What either server gets before the measurement, not counted (see {@link #warmUp}). */
+	enum WarmUp {
+
+		/**
+		 * Nothing: a fresh process, measured from its first handshake, as every restart is. The
+		 * ramp itself is the measurement: CPU per handshake, connect times, acks during it.
+		 */
+		NONE,
+
+		/**
+		 * A closed loop only. Where memory per connection is the measure: the memory a warm-up's
+		 * connections leave in either runtime's allocator would hide part of what is measured.
+		 */
+		HEARTBEATS,
+
+		/** A closed loop, then a ramp of handshakes: the JIT warm for both paths. */
+		HEARTBEATS_AND_HANDSHAKES
+
+	}
+
 	/**
-	 * One load, the same for both servers. {@code warmsHandshakes}: whether the warm-up includes a
-	 * ramp of handshakes. Not where memory per connection is the measure: the memory the warm-up's
-	 * connections leave in either runtime's allocator would hide part of what is measured.
-	 * {@code countsSyscalls}: whether {@link SyscallCounter} counts the server's system calls in the
-	 * window; only where nothing else is measured, as counting costs the server some CPU.
+	 * One load, the same for both servers. {@code countsSyscalls}: whether {@link SyscallCounter}
+	 * counts the server's system calls in the window; only where nothing else is measured, as
+	 * counting costs the server some CPU.
 	 */
 	record Scenario(String name, String what, Mode mode, int connections, int openRate, long intervalMillis,
-			long durationSeconds, long silentWaitSeconds, boolean warmsHandshakes, boolean countsSyscalls) {
+			long durationSeconds, long silentWaitSeconds, WarmUp warmUp, boolean countsSyscalls) {
 
 		Scenario(String name, String what, Mode mode, int connections, int openRate, long intervalMillis,
-				long durationSeconds, long silentWaitSeconds, boolean warmsHandshakes) {
-			this(name, what, mode, connections, openRate, intervalMillis, durationSeconds, silentWaitSeconds,
-					warmsHandshakes, false);
+				long durationSeconds, long silentWaitSeconds, WarmUp warmUp) {
+			this(name, what, mode, connections, openRate, intervalMillis, durationSeconds, silentWaitSeconds, warmUp,
+					false);
 		}
 
 		LoadOptions load(int port) {
@@ -53,20 +73,41 @@ public final class BenchComparison {
 					this.durationSeconds, this.silentWaitSeconds, List.of("127.0.0.1"), true);
 		}
 
+		boolean isCold() {
+			return this.warmUp == WarmUp.NONE;
+		}
+
 	}
 
 	/**
 	 * What one run of one scenario against one server measured.
 	 * @param serverCpuWindow the server's CPU time in the measured window
 	 * @param syscallsInWindow the server's system calls in the window, by name; empty unless counted
+	 * @param serverCpuRamp the server's CPU time while the connections were being opened
+	 * @param listenQueue connections the kernel dropped at the listen queue while they were being
+	 * opened (the whole machine's count)
+	 * @param liveHeapBeforeBytes our server's live heap before the load ({@link ServerUnderTest#liveHeapBytes}); -1 for the reference
+	 * @param liveHeapHeldBytes the same with every connection held
 	 */
 	record Run(int round, Scenario scenario, Kind server, GeneratorResult generator, long serverRssBeforeKib,
 			long serverRssHeldKib, CpuTime serverCpuWindow, long serverCpuTotalMillis, long generatorCpuWindowMillis,
-			long acksInWindow, double reaperPassMeanMillis, Map<String, Long> syscallsInWindow, String error) {
+			long acksInWindow, double reaperPassMeanMillis, Map<String, Long> syscallsInWindow, CpuTime serverCpuRamp,
+			ListenQueue listenQueue, long liveHeapBeforeBytes, long liveHeapHeldBytes, String error) {
 
 		static Run failed(int round, Scenario scenario, Kind server, String error) {
 			return new Run(round, scenario, server, new GeneratorResult(), 0, 0, CpuTime.NONE, 0, 0, 0, -1, Map.of(),
-					error);
+					CpuTime.NONE, ListenQueue.NONE, -1, -1, error);
+		}
+
+		/** Our server's live heap per connection held; NaN for the reference. */
+		double liveHeapPerConnectionBytes() {
+			return (this.generator.opened > 0 && this.liveHeapBeforeBytes >= 0 && this.liveHeapHeldBytes >= 0)
+					? (double) (this.liveHeapHeldBytes - this.liveHeapBeforeBytes) / this.generator.opened : Double.NaN;
+		}
+
+		/** Server CPU per connection opened, over the ramp. */
+		double serverCpuPerHandshakeMillis() {
+			return (this.generator.opened > 0) ? (double) this.serverCpuRamp.totalMillis() / this.generator.opened : 0;
 		}
 
 		double rssPerConnectionBytes() {
@@ -107,7 +148,11 @@ public final class BenchComparison {
 					+ this.serverCpuTotalMillis + ", \"serverCpuPerAckMicros\": "
 					+ String.format(Locale.ROOT, "%.2f", serverCpuPerAckMicros()) + ", \"acksInWindow\": "
 					+ this.acksInWindow + ", \"generatorCpuWindowMillis\": " + this.generatorCpuWindowMillis
-					+ ", \"reaperPassMeanMillis\": " + String.format(Locale.ROOT, "%.3f", this.reaperPassMeanMillis)
+					+ ", \"serverCpuRampMillis\": " + this.serverCpuRamp.totalMillis()
+					+ ", \"serverSystemCpuRampMillis\": " + this.serverCpuRamp.systemMillis()
+					+ ", \"listenOverflows\": " + this.listenQueue.overflows() + ", \"listenDrops\": "
+					+ this.listenQueue.drops() + ", \"liveHeapBeforeBytes\": " + this.liveHeapBeforeBytes
+					+ ", \"liveHeapHeldBytes\": " + this.liveHeapHeldBytes + ", \"reaperPassMeanMillis\": " + String.format(Locale.ROOT, "%.3f", this.reaperPassMeanMillis)
 					+ ", \"error\": " + ((this.error != null) ? "\"" + this.error.replace("\"", "'") + "\"" : "null")
 					+ "}";
 		}
@@ -127,50 +172,41 @@ public final class BenchComparison {
 		.toList();
 
 	static List<Scenario> scenarios(String scale) {
+		WarmUp warm = WarmUp.HEARTBEATS_AND_HANDSHAKES;
 		if (scale.equals("quick")) {
 			return List.of(
-					new Scenario("hold", "2,000 sessions beating every 5 s", Mode.HOLD, 2_000, 500, 5_000, 10, 0, true),
-					new Scenario("idle", "1,000 idle sessions (30 s interval)", Mode.HOLD, 1_000, 500, 30_000, 3, 0, false),
-					new Scenario("beat-1s", "1,000 sessions beating every 1 s", Mode.HOLD, 1_000, 500, 1_000, 10, 0, true),
-					new Scenario("throughput-100", "closed loop, 100 connections", Mode.THROUGHPUT, 100, 1_000, 1_000, 5, 0, true),
-					new Scenario("throughput-10", "closed loop, 10 connections", Mode.THROUGHPUT, 10, 1_000, 1_000, 5, 0, true),
-					new Scenario("silent", "10 clients beat once, then stay silent", Mode.SILENT, 10, 1_000, 1_000, 0, 65, true),
+					new Scenario("cold-storm", "2,000 handshakes at 1,000/s into a fresh process, each beating every 5 s", Mode.HOLD, 2_000, 1_000, 5_000, 0, 0, WarmUp.NONE),
+					new Scenario("hold", "2,000 sessions beating every 5 s", Mode.HOLD, 2_000, 500, 5_000, 10, 0, warm),
+					new Scenario("idle", "1,000 idle sessions (30 s interval)", Mode.HOLD, 1_000, 500, 30_000, 3, 0, WarmUp.HEARTBEATS),
+					new Scenario("beat-1s", "1,000 sessions beating every 1 s", Mode.HOLD, 1_000, 500, 1_000, 10, 0, warm),
+					new Scenario("throughput-100", "closed loop, 100 connections", Mode.THROUGHPUT, 100, 1_000, 1_000, 5, 0, warm),
+					new Scenario("throughput-10", "closed loop, 10 connections", Mode.THROUGHPUT, 10, 1_000, 1_000, 5, 0, warm),
+					new Scenario("silent", "10 clients beat once, then stay silent", Mode.SILENT, 10, 1_000, 1_000, 0, 65, warm),
 					new Scenario("syscalls-100", "closed loop, 100 connections, system calls counted", Mode.THROUGHPUT, 100,
-							1_000, 1_000, 3, 0, true, true));
+							1_000, 1_000, 3, 0, warm, true));
 		}
 		return List.of(
-				new Scenario("hold", "19,000 sessions beating every 30 s", Mode.HOLD, 19_000, 1_000, 30_000, 35, 0, true),
-				new Scenario("idle", "10,000 idle sessions (30 s interval)", Mode.HOLD, 10_000, 1_000, 30_000, 5, 0, false),
-				new Scenario("beat-1s", "10,000 sessions beating every 1 s", Mode.HOLD, 10_000, 1_000, 1_000, 30, 0, true),
-				new Scenario("throughput-100", "closed loop, 100 connections", Mode.THROUGHPUT, 100, 1_000, 1_000, 15, 0, true),
-				new Scenario("throughput-10", "closed loop, 10 connections", Mode.THROUGHPUT, 10, 1_000, 1_000, 10, 0, true),
-				new Scenario("silent", "100 clients beat once, then stay silent", Mode.SILENT, 100, 1_000, 1_000, 0, 65, true),
+				new Scenario("cold-storm", "10,000 handshakes at 1,000/s into a fresh process, each beating every 5 s", Mode.HOLD, 10_000, 1_000, 5_000, 0, 0, WarmUp.NONE),
+				new Scenario("hold", "19,000 sessions beating every 30 s", Mode.HOLD, 19_000, 1_000, 30_000, 35, 0, warm),
+				new Scenario("idle", "10,000 idle sessions (30 s interval)", Mode.HOLD, 10_000, 1_000, 30_000, 5, 0, WarmUp.HEARTBEATS),
+				new Scenario("beat-1s", "10,000 sessions beating every 1 s", Mode.HOLD, 10_000, 1_000, 1_000, 30, 0, warm),
+				new Scenario("throughput-100", "closed loop, 100 connections", Mode.THROUGHPUT, 100, 1_000, 1_000, 15, 0, warm),
+				new Scenario("throughput-10", "closed loop, 10 connections", Mode.THROUGHPUT, 10, 1_000, 1_000, 10, 0, warm),
+				new Scenario("silent", "100 clients beat once, then stay silent", Mode.SILENT, 100, 1_000, 1_000, 0, 65, warm),
 				new Scenario("syscalls-100", "closed loop, 100 connections, system calls counted", Mode.THROUGHPUT, 100,
-						1_000, 1_000, 5, 0, true, true));
+						1_000, 1_000, 5, 0, warm, true));
 	}
 
-	// Our server, configured for the load and otherwise as shipped: room for 19,000 sessions, all
-	// from the generator's few loopback addresses, and no per-session rate limit, since the
-	// closed loop sends far more than 50 messages a second. Buffers sized to the protocol: its
-	// frames are under 100 bytes, so messages up to 512 bytes and Tomcat's per-connection socket
-	// buffers of 256 bytes. 16 Tomcat worker threads instead of 200: on two cores, 200 threads
-	// opening 1,000 sessions a second convoy on two locks (SecureRandom behind Spring's session
-	// ids, Tomcat's session registry) and acks wait up to half a second. The line per opened and
-	// closed session is off, as the reference server prints nothing per connection (see README,
-	// Performance).
-	static final List<String> OUR_ARGUMENTS = List.of("--heartbeat.max-sessions=19500",
-			"--heartbeat.max-sessions-per-address=19500",
-			"--heartbeat.max-messages-per-second=1000000", "--heartbeat.max-message-size=512B",
-			"--heartbeat.connection-buffer-size=256B", "--server.tomcat.threads.max=16",
-			"--logging.level.io.wsheartbeat.heartbeat.HeartbeatHandler=warn");
+	// Our server as a user runs it, with only the limits the load needs: room for 19,000 sessions,
+	// all from the generator's few loopback addresses, and no per-session rate limit, since the
+	// closed loop sends far more than 50 messages a second. Nothing else: the defaults are what is
+	// measured.
+	static final List<String> OUR_ARGUMENTS = List.of("--heartbeat.max-sessions=19000",
+			"--heartbeat.max-sessions-per-address=19000", "--heartbeat.max-messages-per-second=1000000");
 
-	// Tomcat's WebSocket frame and send buffers (8KB each by default) can only be sized by this
-	// system property. Shenandoah collects concurrently: the serial collector's young pauses,
-	// 100-190 ms while sessions are opened at 1,000 a second, were most of the round trip's p99.
-	// A small initial heap, so memory the collector frees goes back to the system and resident
-	// memory shows what the sessions hold; the maximum bounds it.
-	static final String OUR_JVM_OPTIONS = "-XX:+UseShenandoahGC -Xms64m -Xmx1g"
-			+ " -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=256";
+	// A heap cap, as anyone running a JVM beside other processes gives one; the collector and the
+	// rest are the JVM's own choice.
+	static final String OUR_JVM_OPTIONS = "-Xmx1g";
 
 	private final Map<String, String> arguments;
 
@@ -221,11 +257,13 @@ public final class BenchComparison {
 						run = Run.failed(round, scenario, kind, ex.getMessage());
 					}
 					this.runs.add(run);
-					System.out.printf(Locale.ROOT, "round %d %-15s %-9s opened=%d failed=%d closedByServer=%d acks=%d/%d p50=%dus p99=%dus rss/conn=%.0fB cpu/ack=%.1fus%s%n",
-							round, scenario.name(), kind.label, run.generator().opened, run.generator().failed,
-							run.generator().closedByServer, run.generator().acksReceived, run.generator().heartbeatsSent,
-							run.generator().rttMicros.quantile(0.5), run.generator().rttMicros.quantile(0.99),
-							run.rssPerConnectionBytes(), run.serverCpuPerAckMicros(),
+					GeneratorResult seen = run.generator();
+					System.out.printf(Locale.ROOT, "round %d %-15s %-9s opened=%d failed=%d closedByServer=%d acks=%d/%d p50=%dus p99=%dus rss/conn=%.0fB cpu/ack=%.1fus connect-p99=%dus ramp-ack-p99=%dus cpu/handshake=%.2fms listen-overflows=%d%s%n",
+							round, scenario.name(), kind.label, seen.opened, seen.failed, seen.closedByServer,
+							seen.acksReceived, seen.heartbeatsSent, seen.rttMicros.quantile(0.5),
+							seen.rttMicros.quantile(0.99), run.rssPerConnectionBytes(), run.serverCpuPerAckMicros(),
+							seen.connectMicros.quantile(0.99), seen.rampRttMicros.quantile(0.99),
+							run.serverCpuPerHandshakeMillis(), run.listenQueue().overflows(),
 							(run.error() != null) ? " ERROR " + run.error() : "");
 					write(started, scale, rounds);
 				}
@@ -241,20 +279,26 @@ public final class BenchComparison {
 			.filter((option) -> !option.isBlank())
 			.toList();
 		try (ServerUnderTest server = ServerUnderTest.start(kind, Path.of(this.arguments.get("jar")),
-				Path.of(this.arguments.get("reference")), jvmOptions, ourArguments(), logs.resolve(tag + ".log"))) {
-			warmUp(server, scenario.warmsHandshakes(), logs);
+				Path.of(this.arguments.get("reference")), ourJava(), jvmOptions, ourArguments(),
+				logs.resolve(tag + ".log"))) {
+			warmUp(server, scenario.warmUp(), logs);
+			long heapBefore = server.liveHeapBytes();
 			server.collectGarbage();
 			long rssBefore = server.settledRssKib();
 			CpuTime cpuStart = server.cpuTime();
+			ListenQueue listenStart = ProcStats.listenQueue();
 			GeneratorResult result = new GeneratorResult();
 			String error = null;
+			CpuTime cpuReady = cpuStart;
 			CpuTime cpuGo = cpuStart;
 			CpuTime cpuHeld = cpuStart;
+			ListenQueue listenReady = listenStart;
 			Map<String, Long> syscalls = Map.of();
 			long generatorCpuGo = 0;
 			long generatorCpuHeld = 0;
 			long acksInWindow = 0;
 			long rssHeld = rssBefore;
+			long heapHeld = -1;
 			double reaperPass = -1;
 			// The generator gives a handshake 30 s; wait longer than that past the last opening.
 			Duration rampTime = Duration.ofSeconds(scenario.connections() / scenario.openRate() + 90);
@@ -264,6 +308,8 @@ public final class BenchComparison {
 					scenario.openRate(), SOURCE_ADDRESSES, logs)) {
 				try {
 					List<String> ready = pool.awaitReady(rampTime);
+					cpuReady = server.cpuTime();
+					listenReady = ProcStats.listenQueue();
 					double[] passesAtGo = server.reaperPasses();
 					SyscallCounter counter = scenario.countsSyscalls()
 							? SyscallCounter.start(server.pid(), logs.resolve(tag + ".perf")) : null;
@@ -283,6 +329,7 @@ public final class BenchComparison {
 						// warm; the timer's MAX would include the cold passes of start-up.
 						reaperPass = (passesAtHeld[1] - passesAtGo[1]) / (passesAtHeld[0] - passesAtGo[0]);
 					}
+					heapHeld = server.liveHeapBytes();
 					server.collectGarbage();
 					rssHeld = server.settledRssKib();
 					result = pool.close(Duration.ofSeconds(60));
@@ -296,8 +343,18 @@ public final class BenchComparison {
 			}
 			return new Run(round, scenario, kind, result, rssBefore, rssHeld, cpuHeld.since(cpuGo),
 					cpuHeld.since(cpuStart).totalMillis(), generatorCpuHeld - generatorCpuGo, acksInWindow, reaperPass,
-					syscalls, error);
+					syscalls, cpuReady.since(cpuStart), listenReady.since(listenStart), heapBefore, heapHeld, error);
 		}
+	}
+
+	/** The java command our server runs with: {@code --our-java=} (a JDK's home or its java), or this JVM's own. */
+	private Path ourJava() {
+		String given = this.arguments.get("our-java");
+		if (given == null || given.isBlank()) {
+			return Path.of(System.getProperty("java.home"), "bin", "java");
+		}
+		Path path = Path.of(given);
+		return Files.isDirectory(path) ? path.resolve("bin").resolve("java") : path;
 	}
 
 	/**
@@ -317,18 +374,18 @@ public final class BenchComparison {
 	/**
 	 * The same warm-up against either server before the measurement, so that JIT compilation (the
 	 * JVM's C2, V8's TurboFan) is not counted as the cost of an ack: a closed loop for the
-	 * heartbeat path, then (see {@link Scenario}) a ramp of handshakes for the opening and closing
+	 * heartbeat path, then (see {@link WarmUp}) a ramp of handshakes for the opening and closing
 	 * paths, which every scenario starts with. Not counted in any result.
 	 */
-	private void warmUp(ServerUnderTest server, boolean handshakes, Path logs) {
+	private void warmUp(ServerUnderTest server, WarmUp warmUp, Path logs) {
 		long seconds = Long.parseLong(this.arguments.getOrDefault("warmup-seconds", "10"));
-		if (seconds == 0) {
+		if (seconds == 0 || warmUp == WarmUp.NONE) {
 			return;
 		}
 		LoadOptions closedLoop = new LoadOptions(Mode.THROUGHPUT, "127.0.0.1", server.port, "/ws", 100, 1_000, 1_000,
 				seconds, 0, List.of("127.0.0.1"), true);
 		warmUp(server, closedLoop, seconds, logs);
-		if (!handshakes) {
+		if (warmUp != WarmUp.HEARTBEATS_AND_HANDSHAKES) {
 			return;
 		}
 		int ramp = (int) Math.min(seconds * 500, LoadOptions.MAX_CONNECTIONS_PER_PROCESS);
@@ -365,13 +422,14 @@ public final class BenchComparison {
 	private void write(Instant started, String scale, int rounds) throws IOException {
 		StringBuilder json = new StringBuilder("{\n  \"started\": \"" + started + "\",\n  \"scale\": \"" + scale
 				+ "\",\n  \"loadAtStart\": \"" + this.loadAtStart + "\",\n  \"rounds\": " + rounds + ",\n  \"ourArguments\": \"" + String.join(" ", ourArguments())
-				+ "\",\n  \"ourJvmOptions\": \"" + this.arguments.getOrDefault("our-jvm-options", OUR_JVM_OPTIONS) + "\",\n  \"runs\": [\n");
+				+ "\",\n  \"ourJava\": \"" + ourJava() + "\",\n  \"ourJvmOptions\": \"" + this.arguments.getOrDefault("our-jvm-options", OUR_JVM_OPTIONS) + "\",\n  \"runs\": [\n");
 		for (int i = 0; i < this.runs.size(); i++) {
 			json.append("    ").append(this.runs.get(i).toJson()).append((i + 1 < this.runs.size()) ? ",\n" : "\n");
 		}
 		json.append("  ]\n}\n");
 		Files.writeString(this.out.resolve("results.json"), json);
-		String conditions = "Started " + started + "; our server: `" + String.join(" ", ourArguments()) + "`, JVM `"
+		String conditions = "Started " + started + "; our server: `" + String.join(" ", ourArguments()) + "`, `"
+				+ ourJava() + "` with `"
 				+ this.arguments.getOrDefault("our-jvm-options", OUR_JVM_OPTIONS) + "`; /proc/loadavg at start `"
 				+ this.loadAtStart + "`, at this write `" + Files.readString(Path.of("/proc/loadavg")).trim() + "`.\n\n";
 		Files.writeString(this.out.resolve("results.md"), conditions + BenchTable.markdown(this.runs, scale));

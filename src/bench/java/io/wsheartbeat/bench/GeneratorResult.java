@@ -42,6 +42,15 @@ final class GeneratorResult {
 
 	final LatencyHistogram rttMicros = new LatencyHistogram();
 
+	/**
+	 * Acks received while the connections were still being opened, before {@code READY}: the round
+	 * trips of sessions already open while the server is busy with handshakes. Also in {@link #rttMicros}.
+	 */
+	final LatencyHistogram rampRttMicros = new LatencyHistogram();
+
+	/** Microseconds from a connection's start (its socket opened) to the server's 101. */
+	final LatencyHistogram connectMicros = new LatencyHistogram();
+
 	/** {@code silent}: milliseconds from each silent connection's one heartbeat to the server's close. */
 	final List<Long> detectionMillis = new ArrayList<>();
 
@@ -61,6 +70,8 @@ final class GeneratorResult {
 		this.windowMillis = Math.max(this.windowMillis, other.windowMillis);
 		other.closeCodes.forEach((code, count) -> this.closeCodes.merge(code, count, Long::sum));
 		this.rttMicros.add(other.rttMicros);
+		this.rampRttMicros.add(other.rampRttMicros);
+		this.connectMicros.add(other.connectMicros);
 		this.detectionMillis.addAll(other.detectionMillis);
 		this.undetected += other.undetected;
 	}
@@ -88,7 +99,8 @@ final class GeneratorResult {
 				+ this.acksReceived + " welcomes=" + this.welcomes + " pingsAnswered=" + this.pingsAnswered
 				+ " otherFrames=" + this.otherFrames + " windowMillis=" + this.windowMillis + " undetected="
 				+ this.undetected + " codes=" + codes + " detections=" + detections + " rtt="
-				+ this.rttMicros.encode();
+				+ this.rttMicros.encode() + " rampRtt=" + this.rampRttMicros.encode() + " connect="
+				+ this.connectMicros.encode();
 	}
 
 	static GeneratorResult parse(String line) {
@@ -122,7 +134,14 @@ final class GeneratorResult {
 			.filter((millis) -> !millis.isEmpty())
 			.forEach((millis) -> result.detectionMillis.add(Long.parseLong(millis)));
 		result.rttMicros.add(LatencyHistogram.decode(values.get("rtt")));
+		result.rampRttMicros.add(LatencyHistogram.decode(values.get("rampRtt")));
+		result.connectMicros.add(LatencyHistogram.decode(values.get("connect")));
 		return result;
+	}
+
+	private static String quantilesJson(LatencyHistogram histogram) {
+		return "{\"p50\": " + histogram.quantile(0.50) + ", \"p99\": " + histogram.quantile(0.99) + ", \"max\": "
+				+ histogram.max() + ", \"count\": " + histogram.count() + "}";
 	}
 
 	/** The generator's side of a run as JSON fields (no braces), for the report. */
@@ -136,6 +155,8 @@ final class GeneratorResult {
 				+ Math.round(acksPerSecond()) + ", \"rttMicros\": {\"p50\": " + this.rttMicros.quantile(0.50)
 				+ ", \"p90\": " + this.rttMicros.quantile(0.90) + ", \"p99\": " + this.rttMicros.quantile(0.99)
 				+ ", \"max\": " + this.rttMicros.max() + ", \"count\": " + this.rttMicros.count() + "}"
+				+ ", \"rampRttMicros\": " + quantilesJson(this.rampRttMicros) + ", \"connectMicros\": "
+				+ quantilesJson(this.connectMicros)
 				+ ", \"silentDetectionMillis\": {\"min\": " + detectionQuantile(0) + ", \"p50\": "
 				+ detectionQuantile(0.5) + ", \"max\": " + detectionQuantile(1) + ", \"count\": "
 				+ this.detectionMillis.size() + ", \"undetected\": " + this.undetected + "}";

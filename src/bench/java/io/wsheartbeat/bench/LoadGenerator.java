@@ -63,6 +63,8 @@ public final class LoadGenerator implements WsConnection.Listener {
 
 	private volatile boolean closeSaid;
 
+	private boolean rampOver;
+
 	private boolean windowOpen;
 
 	private boolean windowOver;
@@ -96,6 +98,7 @@ public final class LoadGenerator implements WsConnection.Listener {
 		}
 		try {
 			openAll();
+			this.rampOver = true;
 			this.out.println("READY opened=" + this.result.opened + " failed=" + this.result.failed + " acks="
 					+ this.result.acksReceived);
 			awaitControl(() -> this.goSaid);
@@ -324,6 +327,7 @@ public final class LoadGenerator implements WsConnection.Listener {
 	@Override
 	public void opened(WsConnection connection) {
 		this.result.opened++;
+		this.result.connectMicros.record((System.nanoTime() - connection.startedNanos) / 1000);
 		if (this.options.mode() == Mode.HOLD) {
 			long interval = TimeUnit.MILLISECONDS.toNanos(this.options.intervalMillis());
 			connection.nextBeatNanos = System.nanoTime() + this.random.nextLong(interval);
@@ -335,7 +339,11 @@ public final class LoadGenerator implements WsConnection.Listener {
 	public void ackReceived(WsConnection connection, long timestamp) {
 		long now = System.nanoTime();
 		this.result.acksReceived++;
-		this.result.rttMicros.record((now - this.origin - timestamp) / 1000);
+		long rtt = (now - this.origin - timestamp) / 1000;
+		this.result.rttMicros.record(rtt);
+		if (!this.rampOver) {
+			this.result.rampRttMicros.record(rtt);
+		}
 		if (this.options.mode() == Mode.THROUGHPUT && this.windowOpen && !this.windowOver) {
 			beat(connection, now);
 		}

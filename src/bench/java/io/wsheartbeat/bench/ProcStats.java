@@ -47,6 +47,48 @@ final class ProcStats {
 
 	}
 
+	/**
+	 * The kernel's counts of connections it dropped because a listen queue was full
+	 * ({@code ListenOverflows}) and of all it dropped at the listen stage ({@code ListenDrops}),
+	 * from {@code /proc/net/netstat}. For the whole network namespace, since boot: read before and
+	 * after a load, and take the difference.
+	 */
+	record ListenQueue(long overflows, long drops) {
+
+		static final ListenQueue NONE = new ListenQueue(0, 0);
+
+		ListenQueue since(ListenQueue earlier) {
+			return new ListenQueue(this.overflows - earlier.overflows, this.drops - earlier.drops);
+		}
+
+	}
+
+	/** The listen-queue counters now, or {@link ListenQueue#NONE} where the kernel does not say. */
+	static ListenQueue listenQueue() {
+		try {
+			return parseListenQueue(Files.readAllLines(Path.of("/proc/net/netstat")));
+		}
+		catch (IOException ex) {
+			return ListenQueue.NONE;
+		}
+	}
+
+	/** {@code /proc/net/netstat} holds pairs of lines: {@code TcpExt:} and names, then {@code TcpExt:} and values. */
+	static ListenQueue parseListenQueue(java.util.List<String> netstat) {
+		for (int i = 0; i + 1 < netstat.size(); i++) {
+			if (netstat.get(i).startsWith("TcpExt:") && netstat.get(i + 1).startsWith("TcpExt:")) {
+				java.util.List<String> names = java.util.List.of(netstat.get(i).trim().split("\\s+"));
+				String[] values = netstat.get(i + 1).trim().split("\\s+");
+				int overflows = names.indexOf("ListenOverflows");
+				int drops = names.indexOf("ListenDrops");
+				if (overflows > 0 && drops > 0) {
+					return new ListenQueue(Long.parseLong(values[overflows]), Long.parseLong(values[drops]));
+				}
+			}
+		}
+		return ListenQueue.NONE;
+	}
+
 	/** User plus system CPU time in milliseconds, or -1 when the process is gone. */
 	static long cpuMillis(long pid) {
 		CpuTime time = cpuTime(pid);

@@ -43,24 +43,29 @@ final class ServerUnderTest implements AutoCloseable {
 
 	private final Process process;
 
-	private ServerUnderTest(Kind kind, int port, Process process) {
+	// jcmd from the same JDK as our server's java: one JDK's tool may not attach to another's JVM.
+	private final Path jcmd;
+
+	private ServerUnderTest(Kind kind, int port, Process process, Path jcmd) {
 		this.kind = kind;
 		this.port = port;
 		this.process = process;
+		this.jcmd = jcmd;
 	}
 
 	/**
 	 * Starts a server and waits until it accepts connections.
+	 * @param ourJava the java command for our server
 	 * @param ourJvmOptions JVM options for our server
 	 * @param ourArguments Spring Boot arguments for our server
 	 */
-	static ServerUnderTest start(Kind kind, Path jar, Path referenceServer, List<String> ourJvmOptions,
+	static ServerUnderTest start(Kind kind, Path jar, Path referenceServer, Path ourJava, List<String> ourJvmOptions,
 			List<String> ourArguments, Path log) throws IOException {
 		int port = freePort();
 		List<String> command = new ArrayList<>();
 		ProcessBuilder builder = new ProcessBuilder(command);
 		if (kind == Kind.OURS) {
-			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+			command.add(ourJava.toString());
 			command.addAll(ourJvmOptions);
 			command.addAll(List.of("-jar", jar.toString(), "--server.address=127.0.0.1", "--server.port=" + port));
 			command.addAll(ourArguments);
@@ -71,7 +76,7 @@ final class ServerUnderTest implements AutoCloseable {
 			builder.directory(referenceServer.getParent().toFile());
 		}
 		builder.redirectErrorStream(true).redirectOutput(log.toFile());
-		ServerUnderTest server = new ServerUnderTest(kind, port, builder.start());
+		ServerUnderTest server = new ServerUnderTest(kind, port, builder.start(), ourJava.resolveSibling("jcmd"));
 		server.awaitListening(Duration.ofSeconds(90));
 		return server;
 	}
@@ -113,9 +118,8 @@ final class ServerUnderTest implements AutoCloseable {
 		if (this.kind != Kind.OURS) {
 			return;
 		}
-		String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
 		try {
-			Process gc = new ProcessBuilder(jcmd, String.valueOf(pid()), "GC.run").redirectErrorStream(true)
+			Process gc = new ProcessBuilder(this.jcmd.toString(), String.valueOf(pid()), "GC.run").redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 				.start();
 			if (!gc.waitFor(60, TimeUnit.SECONDS)) {
@@ -128,6 +132,48 @@ final class ServerUnderTest implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * For our JVM: the bytes of live objects on the heap, from a class histogram (which collects
+	 * first). Unlike resident memory it does not depend on how far the collector let the heap grow,
+	 * nor on what else runs on the machine. -1 for the reference, or when it cannot be read.
+	 */
+	long liveHeapBytes() {
+		if (this.kind != Kind.OURS) {
+			return -1;
+		}
+		try {
+			Process histogram = new ProcessBuilder(this.jcmd.toString(), String.valueOf(pid()), "GC.class_histogram")
+				.redirectErrorStream(true)
+				.start();
+			List<String> lines = new String(histogram.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+				.lines()
+				.toList();
+			if (!histogram.waitFor(60, TimeUnit.SECONDS)) {
+				histogram.destroyForcibly();
+				return -1;
+			}
+			return parseHistogramTotal(lines);
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return -1;
+		}
+	}
+
+	/** The bytes column of a class histogram's last line, {@code Total <instances> <bytes>}; -1 without one. */
+	static long parseHistogramTotal(List<String> lines) {
+		for (int i = lines.size() - 1; i >= 0; i--) {
+			String[] fields = lines.get(i).trim().split("\\s+");
+			if (fields.length == 3 && fields[0].equals("Total")) {
+				return Long.parseLong(fields[2]);
+			}
+		}
+		return -1;
 	}
 
 	/**

@@ -33,6 +33,11 @@ import io.wsheartbeat.heartbeat.protocol.OutboundMessage.Welcome;
  * The {@code /ws} endpoint: protocol v1. Welcomes each session with its timings, answers every
  * heartbeat at once, echoes messages, and answers input it cannot use with an error frame while
  * keeping the session open. Binary frames are refused with 1003 by {@link TextWebSocketHandler}.
+ *
+ * <p>It takes messages in parts ({@link #supportsPartialMessages()}), so that the container's
+ * per-session message buffers can be small: a text message larger than them is gathered in its
+ * {@link TrackedSession} while it comes in, up to {@code heartbeat.max-message-size}, beyond which
+ * the session is closed with 1009.
  */
 @Component
 class HeartbeatHandler extends TextWebSocketHandler {
@@ -65,6 +70,9 @@ class HeartbeatHandler extends TextWebSocketHandler {
 	// The cluster node this server is, or null on its own: then the welcome names no node.
 	private final String node;
 
+	// Characters, as the container's text buffer counted them when it was the limit.
+	private final int maxMessageLength;
+
 	HeartbeatHandler(HeartbeatProperties properties, SessionRegistry registry, JsonMapper jsonMapper,
 			MonotonicClock monotonicClock, Clock wallClock, HeartbeatMetrics metrics, SessionTasks tasks,
 			ObjectProvider<WebSocketConnections> connections, ObjectProvider<SimulatedFaults> faults,
@@ -80,6 +88,7 @@ class HeartbeatHandler extends TextWebSocketHandler {
 		this.faults = faults.getIfAvailable(() -> SimulatedFaults.OFF);
 		ServerNode serverNode = node.getIfAvailable();
 		this.node = (serverNode != null) ? serverNode.id() : null;
+		this.maxMessageLength = (int) properties.maxMessageSize().toBytes();
 	}
 
 	@Override
@@ -110,17 +119,35 @@ class HeartbeatHandler extends TextWebSocketHandler {
 	}
 
 	@Override
-	protected void handleTextMessage(WebSocketSession session, TextMessage frame) {
+	public boolean supportsPartialMessages() {
+		return true;
+	}
+
+	@Override
+	protected void handleTextMessage(WebSocketSession session, TextMessage part) {
 		TrackedSession tracked = this.registry.find(session.getId()).orElse(null);
 		if (tracked == null) {
 			return; // reaped or closing: nothing more to say to it
+		}
+		String whole;
+		try {
+			whole = tracked.messagePart(part.getPayload(), part.isLast(), this.maxMessageLength);
+		}
+		catch (TrackedSession.MessageTooLargeException ex) {
+			logger.info("Closing {}: a message over {} characters (heartbeat.max-message-size)", tracked,
+					this.maxMessageLength);
+			tracked.close(CloseCodes.MESSAGE_TOO_LARGE);
+			return;
+		}
+		if (whole == null) {
+			return; // more of the message to come
 		}
 		if (!tracked.messageReceived(this.monotonicClock.nanoTime(), this.properties.maxMessagesPerSecond())) {
 			logger.info("Closing {}: more than {} messages per second", tracked, this.properties.maxMessagesPerSecond());
 			tracked.close(CloseCodes.TOO_MANY_MESSAGES);
 			return;
 		}
-		InboundMessage message = this.decoder.decode(frame.getPayload());
+		InboundMessage message = this.decoder.decode(whole);
 		if (message instanceof Heartbeat heartbeat) {
 			heartbeatReceived(tracked, heartbeat);
 		}

@@ -43,8 +43,9 @@ import org.springframework.validation.annotation.Validated;
  * @param sendTimeLimit how long one send to a client may block before the session is given up; a close
  * frame and the wait for the client's reply to it are bounded by it too
  * @param sendBufferLimit how much outbound data may queue for one client while a send is blocked
- * @param connectionBufferSize the size of each of the read and write buffers Tomcat keeps per
- * connection; its default, 8KB, is Tomcat's own, and heartbeat frames need far less
+ * @param connectionBufferSize the size of each buffer the container keeps per connection for as
+ * long as it is open (socket read and write, frame in and out, message); heartbeat frames fit in
+ * far less than the default, and a larger message is assembled from parts while it comes in
  * @param view the live sessions view: how often it refreshes, how long closed sessions stay in it
  * @param demo the demo's fault controls
  * @param cluster cluster mode: several nodes sharing one view of every session through Redis
@@ -68,7 +69,7 @@ public record HeartbeatProperties(
 		@DefaultValue("50") @Min(1) int maxMessagesPerSecond,
 		@DefaultValue("5s") @NotNull Duration sendTimeLimit,
 		@DefaultValue("64KB") @NotNull DataSize sendBufferLimit,
-		@DefaultValue("8KB") @NotNull DataSize connectionBufferSize,
+		@DefaultValue("256B") @NotNull DataSize connectionBufferSize,
 		@DefaultValue @Valid @NotNull View view,
 		@DefaultValue @Valid @NotNull Demo demo,
 		@DefaultValue @Valid @NotNull Cluster cluster) {

@@ -49,8 +49,13 @@ public class SessionRegistry implements SmartInitializingSingleton {
 	private final AtomicInteger places = new AtomicInteger();
 
 	// Sessions per remote host. An address leaves the map when its last session does, so the map
-	// never outgrows the sessions themselves.
-	private final Map<String, Integer> placesByAddress = new ConcurrentHashMap<>();
+	// never outgrows the sessions themselves. A counter, not a count recomputed under the map's lock:
+	// after a restart most clients may come from a few addresses (a NAT, a proxy, a load balancer),
+	// and compute() on those few keys serialised every handshake on one bin lock.
+	private final Map<String, AtomicInteger> placesByAddress = new ConcurrentHashMap<>();
+
+	// What a counter holds once its address has left the map: whoever finds it retries with a new one.
+	private static final int RETIRED = -1;
 
 	private final int maxSessions;
 
@@ -145,23 +150,35 @@ public class SessionRegistry implements SmartInitializingSingleton {
 		}
 	}
 
-	// compute() runs atomically per key, so two connections from one host racing for its last
-	// place cannot both win.
+	// Lock-free: a compare-and-set on the address's counter, so two connections from one host
+	// racing for its last place cannot both win, and none waits for another's handshake.
 	private boolean takePlaceFor(String host) {
-		boolean[] taken = { false };
-		this.placesByAddress.compute(host, (key, count) -> {
-			int now = (count != null) ? count : 0;
-			if (now >= this.maxSessionsPerAddress) {
-				return count;
+		while (true) {
+			AtomicInteger count = this.placesByAddress.get(host);
+			if (count == null) {
+				count = this.placesByAddress.computeIfAbsent(host, (key) -> new AtomicInteger());
 			}
-			taken[0] = true;
-			return now + 1;
-		});
-		return taken[0];
+			int now = count.get();
+			if (now == RETIRED) {
+				this.placesByAddress.remove(host, count); // help the one that retired it, then retry
+				continue;
+			}
+			if (now >= this.maxSessionsPerAddress) {
+				return false;
+			}
+			if (count.compareAndSet(now, now + 1)) {
+				return true;
+			}
+		}
 	}
 
+	// The address leaves the map at zero: its counter is retired first, so that a session taking a
+	// place at the same moment cannot count itself in a counter no longer in the map.
 	private void freePlaceOf(String host) {
-		this.placesByAddress.computeIfPresent(host, (key, count) -> (count > 1) ? count - 1 : null);
+		AtomicInteger count = this.placesByAddress.get(host);
+		if (count != null && count.decrementAndGet() == 0 && count.compareAndSet(0, RETIRED)) {
+			this.placesByAddress.remove(host, count);
+		}
 	}
 
 	/**
@@ -242,7 +259,13 @@ public class SessionRegistry implements SmartInitializingSingleton {
 
 	/** How many sessions are open from this remote host. */
 	int sessionsFrom(String host) {
-		return this.placesByAddress.getOrDefault(host, 0);
+		AtomicInteger count = this.placesByAddress.get(host);
+		return (count != null) ? Math.max(0, count.get()) : 0;
+	}
+
+	/** How many remote hosts have sessions open; an address leaves when its last session does. */
+	int addresses() {
+		return this.placesByAddress.size();
 	}
 
 	public int size() {

@@ -72,6 +72,15 @@ public final class TrackedSession {
 
 	private int messagesInRateWindow;
 
+	// A text message larger than the container's buffer comes in parts; they are gathered here
+	// until the last one. Null between such messages: a session holds no message buffer of its own
+	// unless one is under way, and the buffer goes with the session when it closes mid-message.
+	// Touched only by the thread delivering this session's messages, like the rate window.
+	private StringBuilder messageSoFar;
+
+	// Set once a message went over the size limit: its remaining parts are dropped while the session closes.
+	private boolean droppingMessage;
+
 	public TrackedSession(ConcurrentWebSocketSessionDecorator session, Instant connectedAt, long nowNanos, Duration silenceAllowed) {
 		this.session = session;
 		this.remoteAddress = describe(session.getRemoteAddress());
@@ -116,6 +125,56 @@ public final class TrackedSession {
 			this.messagesInRateWindow = 0;
 		}
 		return ++this.messagesInRateWindow <= maxPerSecond;
+	}
+
+	/**
+	 * Takes one part of a text message, as the container delivers it: a message that fits its buffer
+	 * in one part, a larger one in several, the last with {@code last} set.
+	 * @return the whole message once its last part has come; {@code null} while more is to come, or
+	 * for the rest of a message that went over the limit
+	 * @throws MessageTooLargeException when the message grows past {@code maxLength} characters (once
+	 * per message; what was gathered is dropped)
+	 */
+	String messagePart(String part, boolean last, int maxLength) throws MessageTooLargeException {
+		if (this.droppingMessage) {
+			this.droppingMessage = !last;
+			return null;
+		}
+		StringBuilder soFar = this.messageSoFar;
+		int length = ((soFar != null) ? soFar.length() : 0) + part.length();
+		if (length > maxLength) {
+			this.messageSoFar = null;
+			this.droppingMessage = !last;
+			throw new MessageTooLargeException();
+		}
+		if (soFar == null) {
+			if (last) {
+				return part;
+			}
+			this.messageSoFar = new StringBuilder(part);
+			return null;
+		}
+		soFar.append(part);
+		if (!last) {
+			return null;
+		}
+		this.messageSoFar = null;
+		return soFar.toString();
+	}
+
+	/** How many characters of an incomplete message this session holds. */
+	int incompleteMessageLength() {
+		StringBuilder soFar = this.messageSoFar;
+		return (soFar != null) ? soFar.length() : 0;
+	}
+
+	/** A text message over {@code heartbeat.max-message-size}: answered with 1009, not an error. */
+	static final class MessageTooLargeException extends Exception {
+
+		MessageTooLargeException() {
+			super("message over the size limit", null, false, false);
+		}
+
 	}
 
 	/**

@@ -1,8 +1,13 @@
 package io.wsheartbeat.tomcat;
 
 import java.security.Principal;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +28,12 @@ import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeSt
  * the handshake: the origin check and Spring's validation of the upgrade see them all before this
  * runs, and the remote address comes from the connection. A handler that needs a header should
  * copy it into the session's attributes in a {@code HandshakeInterceptor}.
+ *
+ * <p>It also offers no extension, so that no session is compressed. Every browser asks for
+ * {@code permessage-deflate}, and Tomcat, which negotiates it from the request itself, would give
+ * each such session a zlib deflater and inflater of its own, native memory held for as long as
+ * it is open and several times what the rest of the session costs, to compress heartbeat frames
+ * of under 100 bytes that deflate cannot make smaller.
  */
 final class HeadersLeftBehindUpgradeStrategy implements RequestUpgradeStrategy {
 
@@ -35,7 +46,7 @@ final class HeadersLeftBehindUpgradeStrategy implements RequestUpgradeStrategy {
 
 	@Override
 	public List<WebSocketExtension> getSupportedExtensions(ServerHttpRequest request) {
-		return this.upgrade.getSupportedExtensions(request);
+		return List.of();
 	}
 
 	@Override
@@ -46,13 +57,14 @@ final class HeadersLeftBehindUpgradeStrategy implements RequestUpgradeStrategy {
 				attributes);
 	}
 
-	// Tomcat's upgrade reads the headers it needs from the servlet request itself; only the copy
-	// Spring makes for the session comes from getHeaders().
+	// Tomcat's upgrade reads the headers it needs from the servlet request itself, and negotiates
+	// extensions from it too, so the request it sees asks for none; only the copy Spring makes for
+	// the session comes from getHeaders().
 	private static ServerHttpRequest withoutHeaders(ServerHttpRequest request) {
 		if (!(request instanceof ServletServerHttpRequest servletRequest)) {
 			return request;
 		}
-		return new ServletServerHttpRequest(servletRequest.getServletRequest()) {
+		return new ServletServerHttpRequest(new WithoutExtensions(servletRequest.getServletRequest())) {
 
 			@Override
 			public HttpHeaders getHeaders() {
@@ -60,6 +72,35 @@ final class HeadersLeftBehindUpgradeStrategy implements RequestUpgradeStrategy {
 			}
 
 		};
+	}
+
+	/** The handshake request as Tomcat sees it: asking for no extension. */
+	private static final class WithoutExtensions extends HttpServletRequestWrapper {
+
+		private static final String EXTENSIONS = "Sec-WebSocket-Extensions";
+
+		WithoutExtensions(HttpServletRequest request) {
+			super(request);
+		}
+
+		@Override
+		public String getHeader(String name) {
+			return EXTENSIONS.equalsIgnoreCase(name) ? null : super.getHeader(name);
+		}
+
+		@Override
+		public Enumeration<String> getHeaders(String name) {
+			return EXTENSIONS.equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+		}
+
+		@Override
+		public Enumeration<String> getHeaderNames() {
+			return Collections.enumeration(Collections.list(super.getHeaderNames())
+				.stream()
+				.filter((name) -> !EXTENSIONS.equalsIgnoreCase(name))
+				.toList());
+		}
+
 	}
 
 }

@@ -16,7 +16,8 @@ import io.wsheartbeat.heartbeat.HeartbeatProperties;
 /**
  * Sizes Tomcat for the heartbeat's sessions, from {@link HeartbeatProperties}: its WebSocket
  * message buffers and send limit, its connection count, its per-connection socket buffers, and
- * how {@code /ws} upgrades. Everything here is Tomcat's; the heartbeat itself asks only for a
+ * how {@code /ws} upgrades. Its frame buffers are sized before it starts, by
+ * {@link WebSocketBufferSize}. Everything here is Tomcat's; the heartbeat itself asks only for a
  * {@link HandshakeHandler} and {@link io.wsheartbeat.heartbeat.WebSocketConnections}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -35,15 +36,20 @@ class TomcatWebSocketConfiguration {
 	}
 
 	/**
-	 * Tomcat closes a text message larger than its buffer with 1009, so the buffer is the message
-	 * size limit. The session idle timeout stays off: the reaper judges silence.
+	 * Tomcat allocates a text and a binary message buffer for every session when it opens, and
+	 * keeps them while it is open, whether any message ever needs them or not. They are
+	 * {@code heartbeat.connection-buffer-size} here, not {@code heartbeat.max-message-size}: the
+	 * handler takes partial messages, so Tomcat hands over a larger text message in parts of the
+	 * buffer's size, and the handler assembles them, enforcing the maximum, only while such a
+	 * message is under way. Binary messages are refused at their first part. The session idle
+	 * timeout stays off: the reaper judges silence.
 	 */
 	@Bean
 	ServletServerContainerFactoryBean webSocketContainer(HeartbeatProperties properties) {
-		int maxMessageSize = (int) properties.maxMessageSize().toBytes();
+		int bufferSize = (int) properties.connectionBufferSize().toBytes();
 		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-		container.setMaxTextMessageBufferSize(maxMessageSize);
-		container.setMaxBinaryMessageBufferSize(maxMessageSize);
+		container.setMaxTextMessageBufferSize(bufferSize);
+		container.setMaxBinaryMessageBufferSize(bufferSize);
 		container.setAsyncSendTimeout(properties.sendTimeLimit().toMillis());
 		container.setMaxSessionIdleTimeout(0L);
 		return container;
@@ -51,9 +57,9 @@ class TomcatWebSocketConfiguration {
 
 	/**
 	 * Tomcat keeps a read and a write buffer per connection for as long as it is open: 16KB per
-	 * idle WebSocket with its defaults, the most of what a session costs. They are sized by
-	 * {@code heartbeat.connection-buffer-size}; a smaller buffer only means more reads for large
-	 * requests, and heartbeat frames are well under 1KB.
+	 * idle WebSocket with its defaults. They are sized by {@code heartbeat.connection-buffer-size};
+	 * a smaller buffer only means more reads for large requests, and heartbeat frames are well
+	 * under 256 bytes.
 	 *
 	 * <p>Static: the web server factory needs it before the rest of the context exists.
 	 */

@@ -42,6 +42,8 @@ class LoadGeneratorSmokeTests {
 		assertThat(result.acksReceived).isEqualTo(result.heartbeatsSent);
 		assertThat(result.rttMicros.count()).isEqualTo(result.acksReceived);
 		assertThat(result.rttMicros.quantile(0.5)).isPositive();
+		assertThat(result.connectMicros.count()).isEqualTo(20);
+		assertThat(result.rampRttMicros.count()).isLessThanOrEqualTo(result.rttMicros.count());
 	}
 
 	@Test
@@ -58,6 +60,7 @@ class LoadGeneratorSmokeTests {
 			assertThat(result.closedByServer).isZero();
 			assertThat(result.acksReceived).isGreaterThan(100).isEqualTo(result.heartbeatsSent);
 			assertThat(result.acksPerSecond()).isPositive();
+			assertThat(result.connectMicros.count()).isEqualTo(4);
 		}
 	}
 

@@ -35,6 +35,7 @@ class HeartbeatPropertiesTests {
 			assertThat(properties.reconnect().multiplier()).isEqualTo(2.0);
 			assertThat(properties.allowedOrigins()).isEmpty();
 			assertThat(properties.maxMessageSize().toBytes()).isEqualTo(8192);
+			assertThat(properties.connectionBufferSize().toBytes()).isEqualTo(256);
 			assertThat(properties.maxSessionsPerAddress()).isEqualTo(1000);
 			assertThat(properties.cluster().enabled()).as("one node on its own unless switched on").isFalse();
 			assertThat(properties.cluster().lease()).isEqualTo(Duration.ofSeconds(5));

@@ -79,6 +79,54 @@ class SessionRegistryTests {
 	}
 
 	@Test
+	void shouldKeepTheCountPerAddressExactWhenSessionsFromOneAddressComeAndGoAtOnce() throws Exception {
+		HeartbeatProperties fourPerAddress = TestProperties.of(java.util.Map.of("heartbeat.max-sessions-per-address", "4",
+				"heartbeat.max-sessions", "1000"));
+		SessionRegistry registry = new SessionRegistry(fourPerAddress);
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		CountDownLatch start = new CountDownLatch(1);
+		AtomicInteger mostOpen = new AtomicInteger();
+		// Every thread opens and closes sessions from the same two hosts, over and over, so that an
+		// address often drops to zero (and leaves the map) while another session from it arrives.
+		for (int t = 0; t < 8; t++) {
+			String host = (t % 2 == 0) ? "192.0.2.1" : "192.0.2.2";
+			int thread = t;
+			pool.execute(() -> {
+				try {
+					start.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				for (int i = 0; i < 2_000; i++) {
+					String id = "t" + thread + "-" + i;
+					if (registry.add(Sessions.tracked(Sessions.connection(id, host), this.clock, fourPerAddress)) == Admission.ADMITTED) {
+						mostOpen.accumulateAndGet(registry.sessionsFrom(host), Math::max);
+						registry.remove(id, CloseStatus.NORMAL);
+					}
+				}
+			});
+		}
+		start.countDown();
+		pool.shutdown();
+		assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+
+		assertThat(mostOpen.get()).isBetween(1, 4);
+		assertThat(registry.size()).isZero();
+		assertThat(registry.sessionsFrom("192.0.2.1")).isZero();
+		assertThat(registry.sessionsFrom("192.0.2.2")).isZero();
+		assertThat(registry.addresses()).as("addresses left in the map").isZero();
+		for (String host : new String[] { "192.0.2.1", "192.0.2.2" }) {
+			for (int i = 0; i < 4; i++) {
+				assertThat(registry.add(Sessions.tracked(Sessions.connection(host + "/" + i, host), this.clock, fourPerAddress)))
+					.isEqualTo(Admission.ADMITTED);
+			}
+			assertThat(registry.add(Sessions.tracked(Sessions.connection(host + "/5", host), this.clock, fourPerAddress)))
+				.isEqualTo(Admission.ADDRESS_FULL);
+		}
+	}
+
+	@Test
 	void shouldRefuseSessionsBeyondMaxSessionsPerAddressButAdmitOtherAddresses() {
 		HeartbeatProperties twoPerAddress = TestProperties.of(java.util.Map.of("heartbeat.max-sessions-per-address", "2"));
 		SessionRegistry registry = new SessionRegistry(twoPerAddress);
@@ -99,6 +147,7 @@ class SessionRegistryTests {
 		this.registry.remove("a", CloseStatus.NORMAL);
 
 		assertThat(this.registry.sessionsFrom("127.0.0.1")).isZero();
+		assertThat(this.registry.addresses()).isZero();
 	}
 
 	@Test

@@ -26,6 +26,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class SocketClient implements AutoCloseable {
 
+	public static final int CONTINUATION = 0x0;
+
 	public static final int TEXT = 0x1;
 
 	public static final int BINARY = 0x2;
@@ -173,11 +175,35 @@ public final class SocketClient implements AutoCloseable {
 	}
 
 	/**
-	 * Reads the next frame, answering pings with pongs on the way as browsers do.
+	 * Reads the next message or control frame, answering pings with pongs on the way as browsers
+	 * do. A message the server sent in fragments (a text frame without FIN, then continuation
+	 * frames) comes back whole, as one frame of its first opcode, as a browser would deliver it.
 	 * @throws EOFException if the connection ended
 	 * @throws SocketTimeoutException if nothing came within the read timeout
 	 */
 	public Frame readFrame() throws IOException {
+		RawFrame first = readOneFrame();
+		if (first.fin || first.opcode == CONTINUATION || first.opcode >= CLOSE) {
+			return new Frame(first.opcode, first.payload);
+		}
+		ByteArrayOutputStream message = new ByteArrayOutputStream();
+		message.write(first.payload);
+		RawFrame next;
+		do {
+			next = readOneFrame();
+			if (next.opcode != CONTINUATION) {
+				return new Frame(next.opcode, next.payload); // a close in mid-message: that is the news
+			}
+			message.write(next.payload);
+		}
+		while (!next.fin);
+		return new Frame(first.opcode, message.toByteArray());
+	}
+
+	private record RawFrame(boolean fin, int opcode, byte[] payload) {
+	}
+
+	private RawFrame readOneFrame() throws IOException {
 		while (true) {
 			int first = this.in.readUnsignedByte();
 			int second = this.in.readUnsignedByte();
@@ -198,7 +224,7 @@ public final class SocketClient implements AutoCloseable {
 				send(PONG, payload);
 				continue;
 			}
-			return new Frame(opcode, payload);
+			return new RawFrame((first & 0x80) != 0, opcode, payload);
 		}
 	}
 

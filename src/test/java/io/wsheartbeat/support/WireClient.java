@@ -61,6 +61,11 @@ public final class WireClient implements AutoCloseable {
 		this.webSocket.sendText(text, true).join();
 	}
 
+	/** Sends one frame of a text message: the first, a continuation, or with {@code last} the final one. */
+	public void sendPart(String text, boolean last) {
+		this.webSocket.sendText(text, last).join();
+	}
+
 	public void sendBinary(byte[] bytes) {
 		this.webSocket.sendBinary(ByteBuffer.wrap(bytes), true).join();
 	}

@@ -1,5 +1,8 @@
 package io.wsheartbeat.tomcat;
 
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -12,6 +15,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.socket.WebSocketSession;
 
 import io.wsheartbeat.heartbeat.SessionRegistry;
+import io.wsheartbeat.support.SocketClient;
 import io.wsheartbeat.support.WireClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +51,35 @@ class HandshakeHeadersIntegrationTests {
 			client.heartbeat(1, Duration.ofSeconds(10));
 			assertThat(client.awaitFrame("heartbeat_ack")).isNotNull();
 		}
+	}
+
+	@Test
+	void aBrowsersRequestForCompressionIsDeclinedAndTheSessionWorksUncompressed() throws Exception {
+		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+			socket.setSoTimeout(5000);
+			String request = new String(SocketClient.handshakeRequest("127.0.0.1", this.port), StandardCharsets.US_ASCII)
+				.replace("\r\n\r\n", "\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n");
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+			String answer = readHeaders(socket.getInputStream());
+
+			assertThat(answer).startsWith("HTTP/1.1 101").doesNotContainIgnoringCase("Sec-WebSocket-Extensions");
+			// The welcome frame, uncompressed: RSV1 clear, text opcode, and the JSON as it is.
+			int first = socket.getInputStream().read();
+			assertThat(first & 0x40).as("RSV1, set on a compressed message").isZero();
+			assertThat(first & 0x0f).isEqualTo(SocketClient.TEXT);
+		}
+	}
+
+	private static String readHeaders(InputStream in) throws java.io.IOException {
+		StringBuilder headers = new StringBuilder();
+		while (!headers.toString().endsWith("\r\n\r\n")) {
+			int next = in.read();
+			if (next < 0) {
+				break;
+			}
+			headers.append((char) next);
+		}
+		return headers.toString();
 	}
 
 }

@@ -17,6 +17,9 @@ public final class CloseCodes {
 	/** A client sent more than {@code heartbeat.max-messages-per-second}. */
 	public static final CloseStatus TOO_MANY_MESSAGES = CloseStatus.POLICY_VIOLATION.withReason("too many messages");
 
+	/** A text message over {@code heartbeat.max-message-size}. */
+	public static final CloseStatus MESSAGE_TOO_LARGE = CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too large");
+
 	/** {@code heartbeat.max-sessions} sessions are open already. */
 	public static final CloseStatus SERVER_FULL = CloseStatus.SERVICE_OVERLOAD.withReason("try again later");
 
