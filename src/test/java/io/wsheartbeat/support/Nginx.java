@@ -10,20 +10,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 
 /**
- * Debian's nginx as a reverse proxy in front of the test's server: started on a free loopback
- * port with a config written for the test, stopped and its files removed on {@link #close()}.
- * The config is the one README's "Behind a reverse proxy" shows, with a short read timeout.
- * Public for the browser test that puts the page behind it.
+ * Debian's nginx on a free loopback port, stopped and its files removed on {@link #close()}:
+ * either a reverse proxy in front of one server ({@link #proxyTo}, the config
+ * docs/reverse-proxy.md shows, with the test's read timeout), or the cluster's load balancer
+ * ({@link #balance}, {@code src/cluster/nginx.conf}). Public for the browser tests that put the
+ * page behind it.
  */
 public final class Nginx implements AutoCloseable {
 
 	private static final Path BINARY = Path.of("/usr/sbin/nginx");
+
+	private static final Path CLUSTER_CONFIG = Path.of("src/cluster/nginx.conf");
 
 	private final Process process;
 
@@ -53,7 +58,6 @@ public final class Nginx implements AutoCloseable {
 				worker_processes 1;
 				daemon off;
 				master_process on;
-				user root root;
 				pid %1$s/nginx.pid;
 				error_log %1$s/error.log info;
 				events { worker_connections 1024; }
@@ -84,6 +88,28 @@ public final class Nginx implements AutoCloseable {
 				    }
 				}
 				""".formatted(directory, port, appPort, readTimeout.toSeconds());
+		return start(directory, port, runAsRoot() + config);
+	}
+
+	/**
+	 * nginx as the cluster's load balancer: {@code src/cluster/nginx.conf}, the configuration
+	 * {@code src/cluster/run} uses and docs/cluster.md shows, over the given nodes' ports on
+	 * loopback.
+	 */
+	public static Nginx balance(List<Integer> nodePorts) throws IOException {
+		Path directory = Files.createTempDirectory("heartbeat-nginx-");
+		int port = freePort();
+		String servers = nodePorts.stream()
+			.map((nodePort) -> "        server 127.0.0.1:" + nodePort + " max_fails=1 fail_timeout=10s;")
+			.collect(Collectors.joining("\n"));
+		String config = Files.readString(CLUSTER_CONFIG)
+			.replace("@dir@", directory.toString())
+			.replace("@listen@", "127.0.0.1:" + port)
+			.replace("@servers@", servers);
+		return start(directory, port, runAsRoot() + config);
+	}
+
+	private static Nginx start(Path directory, int port, String config) throws IOException {
 		Path configFile = directory.resolve("nginx.conf");
 		Files.writeString(configFile, config);
 		Process process = new ProcessBuilder(BINARY.toString(), "-p", directory.toString(), "-c", configFile.toString())
@@ -104,6 +130,14 @@ public final class Nginx implements AutoCloseable {
 			throw ex;
 		}
 		return nginx;
+	}
+
+	/**
+	 * Run as root, nginx's workers would switch to {@code nobody}, who cannot enter the test's
+	 * private temporary directory; as any other user the directive is ignored.
+	 */
+	private static String runAsRoot() {
+		return "root".equals(System.getProperty("user.name")) ? "user root root;\n" : "";
 	}
 
 	public int port() {
