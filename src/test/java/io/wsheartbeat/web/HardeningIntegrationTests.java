@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What a browser, a crawler or an attacker meets over HTTP: hardening headers on every response,
- * an actuator that shows health and metrics and nothing else, a sessions API that only reads.
+ * an actuator that shows health and metrics (also for Prometheus) and nothing else, a sessions API that only reads.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "heartbeat.view.enabled=true")
 class HardeningIntegrationTests {
@@ -63,15 +63,19 @@ class HardeningIntegrationTests {
 	}
 
 	@Test
-	void actuatorListsOnlyHealthAndMetrics() throws Exception {
+	void actuatorListsOnlyHealthMetricsAndPrometheus() throws Exception {
 		HttpResponse<String> index = send("GET", "/actuator");
 		assertThat(index.statusCode()).isEqualTo(200);
 
 		JsonNode links = json.readTree(index.body()).path("_links");
 		assertThat(links.propertyNames()).allMatch((name) -> name.equals("self") || name.startsWith("health")
-				|| name.startsWith("metrics"));
+				|| name.startsWith("metrics") || name.equals("prometheus"));
 		assertThat(send("GET", "/actuator/health").statusCode()).isEqualTo(200);
 		assertThat(send("GET", "/actuator/metrics/heartbeat.sessions.active").statusCode()).isEqualTo(200);
+		HttpResponse<String> prometheus = send("GET", "/actuator/prometheus");
+		assertThat(prometheus.statusCode()).isEqualTo(200);
+		assertThat(prometheus.body()).contains("heartbeat_sessions_active ");
+		assertThat(send("POST", "/actuator/prometheus").statusCode()).as("it only reads").isIn(404, 405);
 	}
 
 	@ParameterizedTest
