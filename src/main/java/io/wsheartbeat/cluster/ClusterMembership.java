@@ -104,6 +104,8 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 
 	private final ClusterStore store;
 
+	private final ClusterMetrics metrics;
+
 	private final Queue<String> notices = new ConcurrentLinkedQueue<>();
 
 	private final AtomicInteger noticesWaiting = new AtomicInteger();
@@ -129,6 +131,8 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 
 	private long version;
 
+	// When the lease is next to be renewed. Past it, a pass that fails counts as a failed
+	// renewal, once: the next one is due a renew period later, however often passes retry.
 	private long nextRenewalNanos;
 
 	private final Map<String, Opened> toOpen = new LinkedHashMap<>();
@@ -139,7 +143,7 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 
 	ClusterMembership(HeartbeatProperties properties, ThisNode self, SessionRegistry registry, SessionChanges changes,
 			Peers peers, ServerView view, MonotonicClock clock, Clock wallClock, JsonMapper jsonMapper,
-			LettuceConnectionFactory connectionFactory, RedisTimeout timeout) {
+			LettuceConnectionFactory connectionFactory, RedisTimeout timeout, ClusterMetrics metrics) {
 		this.settings = properties.cluster();
 		this.self = self;
 		this.registry = registry;
@@ -149,7 +153,10 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 		this.clock = clock;
 		this.wallClock = wallClock;
 		this.jsonMapper = jsonMapper;
-		this.store = new ClusterStore(connectionFactory, jsonMapper, timeout.value(), this.settings.keyPrefix());
+		this.metrics = metrics;
+		this.store = new ClusterStore(connectionFactory, jsonMapper, timeout.value(), this.settings.keyPrefix(),
+				metrics::redisCommandSent);
+		this.nextRenewalNanos = clock.nanoTime();
 	}
 
 	@Override
@@ -248,6 +255,9 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 			}
 		}
 		catch (RuntimeException ex) {
+			if (this.clock.nanoTime() - this.nextRenewalNanos >= 0) {
+				renewalFailed();
+			}
 			unreachable(ex);
 		}
 	}
@@ -342,6 +352,7 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 			}
 		});
 		if (!renewal.renewed()) {
+			this.metrics.leaseRenewalFailed();
 			this.registered = false;
 			return;
 		}
@@ -412,6 +423,11 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 		for (Gone session : gone) {
 			this.view.sessionClosedElsewhere(session.session(), session.code(), session.reason());
 		}
+	}
+
+	private void renewalFailed() {
+		this.metrics.leaseRenewalFailed();
+		this.nextRenewalNanos = this.clock.nanoTime() + this.settings.renewPeriod().toNanos();
 	}
 
 	private void unreachable(RuntimeException ex) {

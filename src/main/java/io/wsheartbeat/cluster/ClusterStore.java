@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
@@ -43,7 +44,7 @@ import io.wsheartbeat.cluster.SessionChanges.Opened;
  *
  * <p>Called on the cluster's thread only. Lettuce's connections reconnect by themselves; while
  * one is down its commands fail at once (see {@link ClusterConfiguration}), and each waits at
- * most the command timeout.
+ * most the command timeout. Every command sent is counted in one place, {@link #sending}.
  */
 final class ClusterStore implements AutoCloseable {
 
@@ -59,6 +60,8 @@ final class ClusterStore implements AutoCloseable {
 
 	private final String channel;
 
+	private final Consumer<String> commandsSent;
+
 	private final Script register = Script.load("register.lua");
 
 	private final Script renew = Script.load("renew.lua");
@@ -73,7 +76,11 @@ final class ClusterStore implements AutoCloseable {
 
 	private StatefulRedisPubSubConnection<String, String> subscription;
 
-	ClusterStore(LettuceConnectionFactory connectionFactory, JsonMapper jsonMapper, Duration timeout, String keyPrefix) {
+	/**
+	 * @param commandsSent told the name of each command as it is sent
+	 */
+	ClusterStore(LettuceConnectionFactory connectionFactory, JsonMapper jsonMapper, Duration timeout, String keyPrefix,
+			Consumer<String> commandsSent) {
 		this.connectionFactory = connectionFactory;
 		this.jsonMapper = jsonMapper;
 		this.timeout = timeout;
@@ -81,6 +88,7 @@ final class ClusterStore implements AutoCloseable {
 		this.nodesKey = tag + "nodes";
 		this.sessionsKeyPrefix = tag + "sessions:";
 		this.channel = tag + "changes";
+		this.commandsSent = commandsSent;
 	}
 
 	/** The key of a node's sessions hash. */
@@ -124,6 +132,7 @@ final class ClusterStore implements AutoCloseable {
 				}
 			});
 			try {
+				sending(made, "subscribe");
 				made.sync().subscribe(this.channel);
 			}
 			catch (RuntimeException ex) {
@@ -225,10 +234,21 @@ final class ClusterStore implements AutoCloseable {
 		RedisCommands<String, String> commands = this.connection.sync();
 		String[] values = args.toArray(String[]::new);
 		try {
+			sending(this.connection, "evalsha");
 			return commands.evalsha(script.digest(), type, keys, values);
 		}
 		catch (RedisNoScriptException ex) {
+			sending(this.connection, "eval");
 			return commands.eval(script.text(), type, keys, values);
+		}
+	}
+
+	// While a connection is down Lettuce rejects its commands at once, without sending them: they
+	// are not counted, so that the count stays what Redis received. (Lettuce's own handshake and
+	// its subscribing again after a reconnect are not this class's commands.)
+	private void sending(StatefulConnection<?, ?> over, String command) {
+		if (over.isOpen()) {
+			this.commandsSent.accept(command);
 		}
 	}
 

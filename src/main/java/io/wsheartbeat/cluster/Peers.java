@@ -113,6 +113,25 @@ class Peers implements OtherNodes {
 		return this.peers.size();
 	}
 
+	/**
+	 * This node and the others it holds, which are those whose lease has not run out by Redis's
+	 * clock (at the last renewal); this node alone while Redis cannot be reached, as the view.
+	 */
+	int liveNodes() {
+		return this.reachable ? this.peers.size() + 1 : 1;
+	}
+
+	/** The open sessions the view lists: this node's, and every other live node's while Redis can be reached. */
+	int clusterSessions() {
+		int sessions = this.registry.size();
+		if (this.reachable) {
+			for (Peer peer : this.peers.values()) {
+				sessions += peer.sessions.size();
+			}
+		}
+		return sessions;
+	}
+
 	// ---- Below: the cluster's thread only.
 
 	void reachable(long leaseExpiresAt) {

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * How one node keeps its copy of the others' sessions: batches applied in order, a missed one
  * noticed, lost and stopped nodes dropped with a reason, and nodes missing after a Redis outage
- * given a lease's time to come back.
+ * given a lease's time to come back; and what the cluster's gauges count.
  */
 class PeersTests {
 
@@ -135,6 +135,22 @@ class PeersTests {
 		assertThat(this.peers.openSessions(this.clock.instant())).isEmpty();
 		assertThat(this.peers.summary().redisReachable()).isFalse();
 		assertThat(this.peers.summary().nodes()).extracting("id").containsExactly("a");
+	}
+
+	@Test
+	void shouldCountTheLiveNodesAndTheirSessionsAsTheViewListsThem() {
+		this.peers.replace("c", entry(1, 0, LEASE), Map.of("s2", new Announced("10.0.0.2:5000", CONNECTED), "s3",
+				new Announced("10.0.0.3:5000", CONNECTED)), this.gone);
+		assertThat(this.peers.liveNodes()).as("a, b and c").isEqualTo(3);
+		assertThat(this.peers.clusterSessions()).isEqualTo(3);
+
+		this.peers.lost("b", 1, this.gone);
+		assertThat(this.peers.liveNodes()).isEqualTo(2);
+		assertThat(this.peers.clusterSessions()).isEqualTo(2);
+
+		this.peers.unreachable("connection refused");
+		assertThat(this.peers.liveNodes()).as("this node alone, as the view shows it").isEqualTo(1);
+		assertThat(this.peers.clusterSessions()).as("this node's own, none").isZero();
 	}
 
 	private List<String> ids() {
