@@ -16,6 +16,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import io.lettuce.core.resource.ClientResources;
 import io.wsheartbeat.heartbeat.ServerNode;
+import io.wsheartbeat.support.PrometheusScrape;
 import io.wsheartbeat.support.SocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Without {@code heartbeat.cluster.enabled} the server is one node on its own, as before the
  * cluster existed: no Redis client (so no connection attempt and no Lettuce thread), health UP
- * with no Redis check to turn it DOWN, and a welcome that names no node.
+ * with no Redis check to turn it DOWN, no cluster meters, and a welcome that names no node.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "heartbeat.view.enabled=true")
 class ClusterOffTests {
@@ -42,6 +43,22 @@ class ClusterOffTests {
 		assertThat(this.context.getBeanNamesForType(ClientResources.class)).isEmpty();
 		assertThat(this.context.getBeanNamesForType(ServerNode.class)).isEmpty();
 		assertThat(this.context.getBeanNamesForType(ClusterMembership.class)).isEmpty();
+		assertThat(this.context.getBeanNamesForType(ClusterMetrics.class)).isEmpty();
+	}
+
+	@Test
+	void shouldExposeTheHeartbeatMetersForPrometheusAndNoClusterMeter() throws Exception {
+		HttpResponse<String> response = get("/actuator/prometheus");
+		assertThat(response.statusCode()).isEqualTo(200);
+
+		PrometheusScrape scrape = PrometheusScrape.parse(response.body());
+		assertThat(scrape.samples()).contains("heartbeat_sessions_active", "heartbeat_acks_total",
+				"heartbeat_reaped_total", "heartbeat_errors_total{cause=\"bad-input\"}",
+				"heartbeat_errors_total{cause=\"transport\"}", "heartbeat_reaper_pass_seconds_count");
+		assertThat(scrape.help("heartbeat_sessions_active")).isEqualTo("Open WebSocket sessions");
+		assertThat(scrape.samples()).noneMatch((sample) -> sample.startsWith("heartbeat_cluster_"))
+			.noneMatch((sample) -> sample.startsWith("lettuce_"));
+		assertThat(this.context.getBeanNamesForType(RedisConnectionFactory.class)).as("still no Redis client").isEmpty();
 	}
 
 	@Test

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.wsheartbeat.support.PrometheusScrape;
 import io.wsheartbeat.support.RedisServer;
 import io.wsheartbeat.support.SocketClient;
 import io.wsheartbeat.support.WireClient;
@@ -42,7 +45,8 @@ import static org.awaitility.Awaitility.await;
  * killed (SIGKILL) or frozen (SIGSTOP) leaves every other view within its lease and two
  * seconds, and a frozen one that resumes is listed again with the sessions it still holds;
  * Redis killed costs no client its connection, and started again (empty) every view is whole
- * again within ten seconds.
+ * again within ten seconds. Each node's Prometheus gauges say what the cluster is, and its count
+ * of Redis commands what Redis counted.
  *
  * <p>One cluster for the whole class, as starting three servers costs more than any one test:
  * the tests run in order, the ones that take a node away last. The nodes run the default
@@ -207,6 +211,67 @@ class ClusterTests {
 		}
 	}
 
+	// Order 3, beside the soak test: both need the three nodes and a Redis that has not restarted
+	// (its counts start again from zero when it does).
+	@Test
+	@Order(3)
+	void prometheusShowsEveryLiveNodeAndEverySessionOpenInTheCluster() throws Exception {
+		// The earlier tests' clients closed: their closes are announced in batches, as the beating
+		// clients' opens were, within the same bound.
+		await("every node's gauges show the three nodes and the sessions held open")
+			.atMost(VISIBLE_EVERYWHERE.multipliedBy(5))
+			.pollInterval(Duration.ofMillis(100))
+			.untilAsserted(() -> {
+				for (NodeProcess node : this.nodes) {
+					PrometheusScrape scrape = scrape(node);
+					assertThat(scrape.value("heartbeat_cluster_nodes_live")).as(node.id()).isEqualTo(3);
+					assertThat(scrape.value("heartbeat_cluster_sessions_active")).as(node.id()).isEqualTo(this.held.size());
+					assertThat(scrape.value("heartbeat_sessions_active")).as(node.id() + ", its own")
+						.isEqualTo(heldOn(node).size());
+				}
+			});
+		PrometheusScrape scrape = scrape(this.nodes.get(0));
+		for (String metric : List.of("heartbeat_cluster_nodes_live", "heartbeat_cluster_sessions_active",
+				"heartbeat_cluster_lease_renewals_failed_total", "heartbeat_cluster_redis_commands_total")) {
+			assertThat(scrape.help(metric)).as("the description of " + metric).isNotBlank();
+		}
+		assertThat(scrape.samples()).contains("heartbeat_cluster_lease_renewals_failed_total");
+	}
+
+	@Test
+	@Order(3)
+	void theRedisCommandsTheNodesCountedAreTheOnesRedisCounted() throws Exception {
+		// The nodes renew their leases all the time: compare in a moment when Redis counted nothing
+		// new between reading it before the nodes and after. Three nodes renewing once a second
+		// leave such moments every few hundred ms; ten renew periods leave room for a busy machine.
+		List<String> commands = List.of("evalsha", "eval", "subscribe");
+		Map<String, Long> sent = new TreeMap<>();
+		await("a moment when Redis and the nodes agree").atMost(RENEW_PERIOD.multipliedBy(10))
+			.pollInterval(Duration.ofMillis(50))
+			.untilAsserted(() -> {
+				Map<String, Long> before = this.redis.commandCalls();
+				List<PrometheusScrape> scrapes = new ArrayList<>();
+				for (NodeProcess node : this.nodes) {
+					scrapes.add(scrape(node));
+				}
+				Map<String, Long> after = this.redis.commandCalls();
+				assertThat(after).as("Redis counted nothing new while the nodes were scraped").isEqualTo(before);
+				Map<String, Long> counted = new TreeMap<>();
+				sent.clear();
+				for (String command : commands) {
+					counted.put(command, after.getOrDefault(command, 0L));
+					sent.put(command, scrapes.stream()
+						.mapToLong((scrape) -> (long) scrape
+							.value("heartbeat_cluster_redis_commands_total{command=\"" + command + "\"}"))
+						.sum());
+				}
+				assertThat(sent).as("the nodes' count of the commands they sent, against Redis's").isEqualTo(counted);
+			});
+		logger.info("Redis commands the nodes sent, by their count and by Redis's: {}", sent);
+		assertThat(sent.get("evalsha")).as("renewals, at least").isPositive();
+		assertThat(sent.get("subscribe")).as("a subscription per node").isGreaterThanOrEqualTo(this.nodes.size());
+	}
+
 	@Test
 	@Order(4)
 	void redisDownCostsNoClientItsConnectionAndEveryViewIsWholeAgainWhenItIsBack() throws Exception {
@@ -221,6 +286,10 @@ class ClusterTests {
 			}
 			await().atMost(VISIBLE_EVERYWHERE)
 				.until(() -> this.nodes.stream().allMatch((node) -> node.listedSessions().equals(everySession)));
+			Map<String, Double> renewalsFailed = new HashMap<>();
+			for (NodeProcess node : this.nodes) {
+				renewalsFailed.put(node.id(), scrape(node).value("heartbeat_cluster_lease_renewals_failed_total"));
+			}
 
 			this.redis.kill();
 
@@ -240,6 +309,18 @@ class ClusterTests {
 				assertThat(node.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 				assertThat(node.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 			}
+			// A renewal is due every renew period, and each one fails at once (Lettuce rejects
+			// commands while disconnected): two within two periods, and a pass, of the kill.
+			for (NodeProcess node : this.nodes) {
+				await(node.id() + " counts failed renewals").atMost(RENEW_PERIOD.multipliedBy(2).plusSeconds(2))
+					.pollInterval(Duration.ofMillis(100))
+					.untilAsserted(() -> assertThat(scrape(node).value("heartbeat_cluster_lease_renewals_failed_total"))
+						.isGreaterThanOrEqualTo(renewalsFailed.get(node.id()) + 2));
+				PrometheusScrape scrape = scrape(node);
+				assertThat(scrape.value("heartbeat_cluster_nodes_live")).as("as " + node.id() + " sees it").isEqualTo(1);
+				assertThat(scrape.value("heartbeat_cluster_sessions_active")).as(node.id() + ": its own only")
+					.isEqualTo(scrape.value("heartbeat_sessions_active"));
+			}
 			// Heartbeats and acks go on, and the API answers from memory, not after a Redis timeout.
 			for (int round = 0; round < 3; round++) {
 				for (WireClient client : beating) {
@@ -253,6 +334,10 @@ class ClusterTests {
 					long asked = System.nanoTime();
 					node.get("/api/sessions");
 					assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("/api/sessions while Redis is down")
+						.isLessThan(Duration.ofMillis(500));
+					long scraped = System.nanoTime();
+					assertThat(node.get("/actuator/prometheus").statusCode()).isEqualTo(200);
+					assertThat(Duration.ofNanos(System.nanoTime() - scraped)).as("a scrape while Redis is down")
 						.isLessThan(Duration.ofMillis(500));
 					assertThat(node.get("/").statusCode()).as("the page while Redis is down").isEqualTo(200);
 				}
@@ -273,6 +358,7 @@ class ClusterTests {
 			for (NodeProcess node : this.nodes) {
 				assertThat(node.getJson("/actuator/health").path("components").path("cluster").path("status").asString())
 					.isEqualTo("UP");
+				assertThat(scrape(node).value("heartbeat_cluster_nodes_live")).as(node.id()).isEqualTo(3);
 			}
 			assertThat(beating).noneMatch(WireClient::isClosed);
 		}
@@ -373,6 +459,12 @@ class ClusterTests {
 			.stream()
 			.collect(Collectors.toMap(Map.Entry::getKey, (e) -> e.getValue() - before.getOrDefault(e.getKey(), 0L)));
 		return new Measured(delta.values().stream().mapToLong(Long::longValue).sum(), acked, millis, delta);
+	}
+
+	private static PrometheusScrape scrape(NodeProcess node) throws IOException {
+		HttpResponse<String> response = node.get("/actuator/prometheus");
+		assertThat(response.statusCode()).as("/actuator/prometheus on " + node.id()).isEqualTo(200);
+		return PrometheusScrape.parse(response.body());
 	}
 
 	private long acks() {
