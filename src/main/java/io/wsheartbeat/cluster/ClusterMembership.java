@@ -282,8 +282,11 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 				continue;
 			}
 			if (notice.node().equals(this.self.id())) {
-				if (Notice.LOST.equals(notice.type()) && notice.inc() == this.incarnation) {
-					this.registered = false; // another node found this one's lease run out
+				if (Notice.LOST.equals(notice.type()) && notice.inc() == this.incarnation && this.registered) {
+					// Another node found this one's lease run out (it was frozen past it): a failed
+					// renewal, heard of before this node's own renewal could find it.
+					renewalFailed();
+					this.registered = false;
 				}
 				continue;
 			}

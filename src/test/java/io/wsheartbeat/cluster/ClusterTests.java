@@ -292,6 +292,7 @@ class ClusterTests {
 			}
 
 			this.redis.kill();
+			long killed = System.nanoTime();
 
 			// A node notices at its next pass, or its next renewal at the latest.
 			for (NodeProcess node : this.nodes) {
@@ -344,6 +345,13 @@ class ClusterTests {
 			}
 			assertThat(beating).noneMatch(WireClient::isClosed);
 
+			Map<String, Double> failedWhileDown = new TreeMap<>();
+			for (NodeProcess node : this.nodes) {
+				failedWhileDown.put(node.id(),
+						scrape(node).value("heartbeat_cluster_lease_renewals_failed_total") - renewalsFailed.get(node.id()));
+			}
+			logger.info("Lease renewals failed while Redis was down for {} ms: {}",
+					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed), failedWhileDown);
 			this.redis.startAgain();
 			long back = System.nanoTime();
 			await("every view whole again").atMost(WHOLE_AGAIN).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
@@ -377,6 +385,7 @@ class ClusterTests {
 		await().atMost(VISIBLE_EVERYWHERE)
 			.until(() -> others.stream().allMatch((node) -> node.listedSessions().containsAll(onFrozen)));
 
+		double renewalsFailed = scrape(frozen).value("heartbeat_cluster_lease_renewals_failed_total");
 		frozen.freeze();
 		long froze = System.nanoTime();
 		await("the frozen node's sessions gone from the others").atMost(DEAD_NODE_GONE)
@@ -398,6 +407,8 @@ class ClusterTests {
 			.until(() -> this.nodes.stream().allMatch((node) -> node.listedSessions().equals(stillOpen)));
 		logger.info("Every view listed exactly the open sessions {} ms after SIGCONT",
 				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resumed));
+		assertThat(scrape(frozen).value("heartbeat_cluster_lease_renewals_failed_total"))
+			.as("the resumed node found its lease lost").isEqualTo(renewalsFailed + 1);
 	}
 
 	@Test
