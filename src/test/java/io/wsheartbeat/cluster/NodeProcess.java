@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -163,6 +164,11 @@ public final class NodeProcess implements AutoCloseable {
 		catch (IOException ex) {
 			return "(no log: " + ex + ")";
 		}
+	}
+
+	/** How its process ended, or empty while it runs. */
+	public OptionalInt exitStatus() {
+		return this.process.isAlive() ? OptionalInt.empty() : OptionalInt.of(this.process.exitValue());
 	}
 
 	/** SIGSTOP: frozen, its sockets open, no FIN to anyone. */
