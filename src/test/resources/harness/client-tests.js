@@ -839,14 +839,16 @@ test('demo: simulate sends the fault frame; the delay only for delay-acks; the c
   client.simulate(Fault.DELAY_ACKS, 1500);
   client.simulate(Fault.DROP_ACKS, 99);
   client.simulate(Fault.NONE);
+  client.simulate(Fault.STOP_NODE, 99);
   const frames = sockets.last.sent.filter((m) => m.type === 'simulate');
   assertEqual(frames, [
     { type: 'simulate', fault: 'delay-acks', delay: 1500 },
     { type: 'simulate', fault: 'drop-acks' },
     { type: 'simulate', fault: 'none' },
+    { type: 'simulate', fault: 'stop-node' },
   ], 'frames');
   assertEqual(of('simulaterequested').map((e) => [e.fault, e.delay]),
-    [['delay-acks', 1500], ['drop-acks', null], ['none', null]], 'requests reported');
+    [['delay-acks', 1500], ['drop-acks', null], ['none', null], ['stop-node', null]], 'requests reported');
   sockets.last.serverSend({ type: 'simulated', fault: 'delay-acks', delay: 1500 });
   sockets.last.serverSend({ type: 'simulated', fault: 'none' });
   assertEqual(of('simulated').map((e) => [e.fault, e.delay]), [['delay-acks', 1500], ['none', null]], 'confirmations');

@@ -20,12 +20,14 @@ export const DemoEvents = Object.freeze([
 
 /**
  * The faults a session may ask the server for (protocol frame "simulate"). The server refuses
- * them with an error frame unless its demo faults are switched on.
+ * them with an error frame unless its demo faults are switched on; STOP_NODE, which stops the
+ * node the session is on as a crash would, also unless it is in cluster mode.
  */
 export const Fault = Object.freeze({
   DROP_ACKS: 'drop-acks',
   DELAY_ACKS: 'delay-acks',
   DROP_CONNECTION: 'drop-connection',
+  STOP_NODE: 'stop-node',
   NONE: 'none',
 });
 
@@ -63,7 +65,8 @@ export class DemoClient extends HeartbeatClient {
 
   /**
    * Ask the server to misbehave towards this session only: drop-acks, delay-acks (with delay ms),
-   * drop-connection, or none to be served normally again. The server confirms with "simulated",
+   * drop-connection, or none to be served normally again; or, in cluster mode, stop-node, the
+   * crash of the whole node it is on. The server confirms with "simulated",
    * or refuses with an error when its faults are off. Returns false when not open.
    */
   simulate(fault, delay) {

@@ -66,6 +66,7 @@ const elements = {
   delay: document.getElementById('fault-delay'),
   delayOff: document.getElementById('fault-delay-off'),
   dropConnection: document.getElementById('fault-drop-connection'),
+  stopNode: document.getElementById('fault-stop-node'), // in cluster mode with the demo only
   faultState: document.getElementById('fault-state'),
   sessionsStatus: document.getElementById('sessions-status'),
   sessionsStatusText: document.getElementById('sessions-status-text'),
@@ -139,10 +140,16 @@ function renderControls() {
   for (const control of [elements.dropAcks, elements.delayMs, elements.delay, elements.delayOff, elements.dropConnection]) {
     control.disabled = !open || !faultsEnabled;
   }
+  if (elements.stopNode !== null) {
+    elements.stopNode.disabled = !open;
+  }
   renderPause();
   if (state !== State.OPEN) {
     elements.session.textContent = t('none');
     elements.rtt.textContent = t('none');
+    if (elements.node !== null) {
+      elements.node.textContent = t('none');
+    }
   }
 }
 
@@ -256,6 +263,9 @@ on('connecting', ({ url, attempt }) => {
 
 on('open', () => log.append('open', t('log.open'), { level: 'ok' }));
 
+// The node of the last welcome, so that a reconnect that lands on another node says so.
+let lastNode = null;
+
 on('welcome', ({ sessionId, node, timings }) => {
   elements.session.textContent = sessionId ?? t('none');
   if (elements.node !== null) {
@@ -275,6 +285,10 @@ on('welcome', ({ sessionId, node, timings }) => {
     ackTimeout: duration(timings.ackTimeout),
     serverTimeout: duration(timings.serverTimeout),
   }), { data: { session: sessionId ?? '' } });
+  if (node != null && lastNode !== null && node !== lastNode) {
+    log.append('node-changed', t('log.nodeChanged', { node, previous: lastNode }), { level: 'warn', data: { node } });
+  }
+  lastNode = node ?? null;
 });
 
 on('heartbeat', ({ interval }) => {
@@ -388,6 +402,8 @@ elements.delayForm.addEventListener('submit', (event) => {
 elements.delayOff.addEventListener('click', () => client.simulate(Fault.NONE));
 
 elements.dropConnection.addEventListener('click', () => client.simulate(Fault.DROP_CONNECTION));
+
+elements.stopNode?.addEventListener('click', () => client.simulate(Fault.STOP_NODE));
 
 elements.clear.addEventListener('click', () => {
   log.clear();

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 
 import io.wsheartbeat.heartbeat.HeartbeatProperties;
+import io.wsheartbeat.heartbeat.ServerNode;
 import io.wsheartbeat.heartbeat.SessionListener;
 import io.wsheartbeat.heartbeat.SimulatedFaults;
 import io.wsheartbeat.heartbeat.TrackedSession;
@@ -25,7 +26,8 @@ import io.wsheartbeat.heartbeat.protocol.OutboundMessage.Simulated;
 
 /**
  * The demo's faults, each on the asking session only: a server that drops or delays its acks,
- * or a connection cut without a close frame. It exists only with
+ * or a connection cut without a close frame; and, in cluster mode, the crash of the node the
+ * session is on ({@link NodeStop}). It exists only with
  * {@code heartbeat.demo.faults-enabled} (the demo profile): without it the heartbeat refuses every
  * request ({@link SimulatedFaults#OFF}), as a production server must.
  *
@@ -45,9 +47,19 @@ class FaultSimulator implements SimulatedFaults, SessionListener {
 
 	private final WebSocketConnections connections;
 
-	FaultSimulator(HeartbeatProperties properties, ObjectProvider<WebSocketConnections> connections) {
+	private final Duration lease;
+
+	// Only in cluster mode: on its own, a stopped server would leave its pages nowhere to go.
+	private final ServerNode node;
+
+	private final NodeStop nodeStop = new NodeStop();
+
+	FaultSimulator(HeartbeatProperties properties, ObjectProvider<WebSocketConnections> connections,
+			ObjectProvider<ServerNode> node) {
 		this.maxAckDelay = properties.demo().maxAckDelay();
 		this.connections = connections.getIfAvailable(() -> WebSocketConnections.PORTABLE);
+		this.lease = properties.cluster().lease();
+		this.node = node.getIfAvailable();
 	}
 
 	@Override
@@ -66,6 +78,17 @@ class FaultSimulator implements SimulatedFaults, SessionListener {
 			case DROP_CONNECTION -> {
 				return this.connections.abort(session.webSocketSession()) ? null
 						: new ErrorReply(FAULTS_DISABLED, "this server cannot drop a connection abruptly");
+			}
+			case STOP_NODE -> {
+				if (this.node == null) {
+					return new ErrorReply(FAULTS_DISABLED, "stop-node needs cluster mode (heartbeat.cluster.enabled=true): "
+							+ "a server on its own would leave its pages no other node to reconnect to");
+				}
+				if (this.nodeStop.haltSoon()) {
+					logger.warn("Stopping node {} as a crash would, asked by {}: no close frames, no leaving the cluster; "
+							+ "the other nodes drop it when its lease ({} ms) runs out", this.node.id(), session,
+							this.lease.toMillis());
+				}
 			}
 		}
 		return new Simulated(simulate.fault().wireName(),

@@ -11,9 +11,12 @@ import io.wsheartbeat.heartbeat.HeartbeatProperties;
  * clearly slow, but below the ack timeout, so the page does not give up on the connection
  * @param stormMaxClients the most synthetic clients one restart storm may open
  * @param stormInitialDelay the first reconnect delay cap, over which full jitter spreads a storm
+ * @param stopNode whether the page may stop the node it is on: the demo's faults in cluster mode,
+ * where the page has other nodes to reconnect to
+ * @param lease how long the other nodes take, at most, to find a stopped node gone
  */
 record DemoControls(boolean faultsEnabled, long maxAckDelay, long suggestedAckDelay, int stormMaxClients,
-		long stormInitialDelay) {
+		long stormInitialDelay, boolean stopNode, long lease) {
 
 	static DemoControls from(HeartbeatProperties properties) {
 		HeartbeatProperties.Demo demo = properties.demo();
@@ -22,7 +25,8 @@ record DemoControls(boolean faultsEnabled, long maxAckDelay, long suggestedAckDe
 		long belowAckTimeout = properties.ackTimeout().toMillis() * 4 / 5;
 		long suggested = Math.max(0, Math.min(Math.min(slow, belowAckTimeout), maxAckDelay));
 		return new DemoControls(demo.faultsEnabled(), maxAckDelay, suggested, demo.stormMaxClients(),
-				properties.reconnect().initialDelay().toMillis());
+				properties.reconnect().initialDelay().toMillis(), demo.faultsEnabled() && properties.cluster().enabled(),
+				properties.cluster().lease().toMillis());
 	}
 
 }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -29,9 +30,10 @@ import io.wsheartbeat.support.Nginx;
  * One node of a test cluster as a process of its own, started from the test's class path as
  * {@code RestartTests} starts its server (so it runs in {@code ./mvnw verify} before the jar is
  * packaged), with cluster mode and the view on, on loopback. Its output goes to a log file the
- * test reads and deletes.
+ * test reads and deletes. Public for the tests outside this package that need a cluster: the
+ * demo's node stop, and the browser's view of it.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -57,7 +59,7 @@ final class NodeProcess implements AutoCloseable {
 	 * or pinged, thousands come from one address, and small connection buffers (heartbeat frames
 	 * are far smaller) keep thousands of them within the heap.
 	 */
-	static NodeProcess start(String id, int redisPort, String... more) throws IOException {
+	public static NodeProcess start(String id, int redisPort, String... more) throws IOException {
 		int port = Nginx.freePort();
 		Path log = Files.createTempFile("heartbeat-" + id + "-", ".log");
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -75,16 +77,16 @@ final class NodeProcess implements AutoCloseable {
 		return new NodeProcess(id, port, log, process);
 	}
 
-	String id() {
+	public String id() {
 		return this.id;
 	}
 
-	int port() {
+	public int port() {
 		return this.port;
 	}
 
 	/** Whether it is up and reaches Redis: its own view of the cluster says so. */
-	boolean hasJoined() {
+	public boolean hasJoined() {
 		if (!this.process.isAlive()) {
 			throw new IllegalStateException("node " + this.id + " exited:\n" + log());
 		}
@@ -97,7 +99,7 @@ final class NodeProcess implements AutoCloseable {
 		}
 	}
 
-	HttpResponse<String> get(String path) throws IOException {
+	public HttpResponse<String> get(String path) throws IOException {
 		try {
 			return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
 				.timeout(Duration.ofSeconds(5))
@@ -109,7 +111,7 @@ final class NodeProcess implements AutoCloseable {
 		}
 	}
 
-	JsonNode getJson(String path) {
+	public JsonNode getJson(String path) {
 		try {
 			return json.readTree(get(path).body());
 		}
@@ -119,12 +121,12 @@ final class NodeProcess implements AutoCloseable {
 	}
 
 	/** The ids of the open sessions this node lists: its own, and every other live node's. */
-	Set<String> listedSessions() {
+	public Set<String> listedSessions() {
 		return stream(getJson("/api/sessions")).map((session) -> session.path("id").asString()).collect(Collectors.toSet());
 	}
 
 	/** The first push of its sessions stream: the view with the recently closed sessions. */
-	JsonNode view() throws IOException {
+	public JsonNode view() throws IOException {
 		try {
 			HttpResponse<InputStream> response = http.send(
 					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/sessions/stream"))
@@ -151,11 +153,11 @@ final class NodeProcess implements AutoCloseable {
 	}
 
 	/** Heartbeats this node acknowledged since it started. */
-	long acks() {
+	public long acks() {
 		return getJson("/actuator/metrics/heartbeat.acks").path("measurements").path(0).path("value").asLong();
 	}
 
-	String log() {
+	public String log() {
 		try {
 			return Files.readString(this.log);
 		}
@@ -164,18 +166,23 @@ final class NodeProcess implements AutoCloseable {
 		}
 	}
 
+	/** How its process ended, or empty while it runs. */
+	public OptionalInt exitStatus() {
+		return this.process.isAlive() ? OptionalInt.empty() : OptionalInt.of(this.process.exitValue());
+	}
+
 	/** SIGSTOP: frozen, its sockets open, no FIN to anyone. */
-	void freeze() throws IOException, InterruptedException {
+	public void freeze() throws IOException, InterruptedException {
 		signal("STOP");
 	}
 
 	/** SIGCONT. */
-	void resume() throws IOException, InterruptedException {
+	public void resume() throws IOException, InterruptedException {
 		signal("CONT");
 	}
 
 	/** SIGKILL: gone without a word. */
-	void kill() throws InterruptedException {
+	public void kill() throws InterruptedException {
 		this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 	}
 
@@ -203,7 +210,7 @@ final class NodeProcess implements AutoCloseable {
 		return this.id + " (port " + this.port + ")";
 	}
 
-	static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
+	public static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
 		List<JsonNode> items = new ArrayList<>();
 		array.forEach(items::add);
 		return items.stream();

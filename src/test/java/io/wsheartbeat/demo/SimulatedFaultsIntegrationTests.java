@@ -81,6 +81,20 @@ class SimulatedFaultsIntegrationTests {
 			}
 		}
 
+		@Test
+		void stopNodeIsRefusedOnAServerOfItsOwnAndServiceGoesOn() {
+			try (WireClient client = WireClient.connect(this.port)) {
+				client.awaitFrame("welcome");
+				client.send("{\"type\":\"simulate\",\"fault\":\"stop-node\"}");
+
+				JsonNode error = client.awaitFrame("error");
+				assertThat(error.path("code").asString()).isEqualTo("faults-disabled");
+				assertThat(error.path("message").asString()).contains("heartbeat.cluster.enabled");
+				client.heartbeat(5);
+				assertThat(client.awaitFrame("heartbeat_ack").path("timestamp").asLong()).isEqualTo(5);
+			}
+		}
+
 	}
 
 	@Nested
@@ -94,12 +108,12 @@ class SimulatedFaultsIntegrationTests {
 		@Test
 		void everyFaultIsRefusedWithAnErrorAndServiceGoesOn() {
 			try (WireClient client = WireClient.connect(this.port)) {
-				for (String fault : new String[] { "drop-acks", "drop-connection" }) {
+				for (String fault : new String[] { "drop-acks", "drop-connection", "stop-node" }) {
 					client.send("{\"type\":\"simulate\",\"fault\":\"" + fault + "\"}");
 				}
 				client.send("{\"type\":\"simulate\",\"fault\":\"delay-acks\",\"delay\":100}");
 
-				await().atMost(Duration.ofSeconds(5)).until(() -> client.count("error") == 3);
+				await().atMost(Duration.ofSeconds(5)).until(() -> client.count("error") == 4);
 				assertThat(client.received()).filteredOn((frame) -> "error".equals(frame.path("type").asString()))
 					.allMatch((error) -> "faults-disabled".equals(error.path("code").asString()));
 				client.heartbeat(9);

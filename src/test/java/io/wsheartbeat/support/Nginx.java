@@ -102,10 +102,12 @@ public final class Nginx implements AutoCloseable {
 		String servers = nodePorts.stream()
 			.map((nodePort) -> "        server 127.0.0.1:" + nodePort + " max_fails=1 fail_timeout=10s;")
 			.collect(Collectors.joining("\n"));
+		// @servers@ alone on its line: the file's header comment names the field too, and the
+		// server lines put there would break out of the comment.
 		String config = Files.readString(CLUSTER_CONFIG)
 			.replace("@dir@", directory.toString())
 			.replace("@listen@", "127.0.0.1:" + port)
-			.replace("@servers@", servers);
+			.replace("\n@servers@\n", "\n" + servers + "\n");
 		return start(directory, port, runAsRoot() + config);
 	}
 

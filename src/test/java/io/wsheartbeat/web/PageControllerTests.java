@@ -99,6 +99,14 @@ class PageControllerTests {
 	}
 
 	@Test
+	void shouldNotOfferToStopTheNodeOfAServerOnItsOwn() throws Exception {
+		// The demo's faults without cluster mode: a stopped server would leave the page nowhere to go.
+		this.mvc.perform(get("/"))
+			.andExpect(content().string(containsString("id=\"fault-drop-connection\"")))
+			.andExpect(content().string(not(containsString("id=\"fault-stop-node\""))));
+	}
+
+	@Test
 	void shouldRenderEveryPageWithOnlyItsModuleAndNoInlineStyle() throws Exception {
 		for (String page : new String[] { "/", "/sessions", "/storm" }) {
 			String html = this.mvc.perform(get(page)).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * The faults a client of the demo may ask the server to simulate on its own session, with
- * {@code {"type":"simulate","fault":"..."}}, when {@code heartbeat.demo.faults-enabled} is true.
+ * {@code {"type":"simulate","fault":"..."}}, when {@code heartbeat.demo.faults-enabled} is true;
+ * and, in cluster mode, a crash of the node the session is on.
  */
 public enum SimulatedFault {
 
@@ -17,6 +18,12 @@ public enum SimulatedFault {
 
 	/** Cut the TCP connection with no close frame: the client sees 1006. */
 	DROP_CONNECTION("drop-connection"),
+
+	/**
+	 * Stop the node this session is on, as a crash would (cluster mode only): every client on it
+	 * sees 1006, and the other nodes drop its sessions when its lease runs out.
+	 */
+	STOP_NODE("stop-node"),
 
 	/** Back to normal: acks at once. */
 	NONE("none");
