@@ -1,6 +1,8 @@
 package io.wsheartbeat.cluster;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,9 +33,13 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.wsheartbeat.heartbeat.HeartbeatProperties.Reconnect;
+import io.wsheartbeat.support.Nginx;
 import io.wsheartbeat.support.PrometheusScrape;
+import io.wsheartbeat.support.ReconnectingClient;
 import io.wsheartbeat.support.RedisServer;
 import io.wsheartbeat.support.SocketClient;
+import io.wsheartbeat.support.TestProperties;
 import io.wsheartbeat.support.WireClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +52,8 @@ import static org.awaitility.Awaitility.await;
  * seconds, and a frozen one that resumes is listed again with the sessions it still holds;
  * Redis killed costs no client its connection, and started again (empty) every view is whole
  * again within ten seconds. Each node's Prometheus gauges say what the cluster is, and its count
- * of Redis commands what Redis counted.
+ * of Redis commands what Redis counted. Behind nginx ({@code src/cluster/nginx.conf}) a killed node's clients
+ * reconnect and spread over the survivors; a fourth node joins for that, as two are left by then.
  *
  * <p>One cluster for the whole class, as starting three servers costs more than any one test:
  * the tests run in order, the ones that take a node away last. The nodes run the default
@@ -77,6 +84,25 @@ class ClusterTests {
 	private static final Duration STARTUP = Duration.ofSeconds(120);
 
 	private static final int BEATING_CLIENTS_PER_NODE = 60;
+
+	/** Clients behind nginx: a hundred per node, far below the nodes' limits per address. */
+	private static final int BALANCED_CLIENTS = 300;
+
+	/** The backoff the nodes hand their pages (the default), which the clients behind nginx follow. */
+	private static final Reconnect RECONNECT = TestProperties.defaults().reconnect();
+
+	/** Every client behind nginx welcomed: 300 handshakes through nginx on two busy cores. */
+	private static final Duration WELCOMED = Duration.ofSeconds(30);
+
+	/**
+	 * A killed node's clients all connected again to the survivors. Acked before, each waits at
+	 * most the backoff's first delay; the sum of the first three delays leaves room for two failed
+	 * attempts (nginx takes the dead node out at the first refused connect and passes that
+	 * handshake on), and 10 s for a hundred handshakes on two busy cores.
+	 */
+	private static final Duration RECONNECTED = RECONNECT.initialDelay()
+		.multipliedBy((long) (1 + RECONNECT.multiplier() + RECONNECT.multiplier() * RECONNECT.multiplier()))
+		.plusSeconds(10);
 
 	private RedisServer redis;
 
@@ -436,6 +462,56 @@ class ClusterTests {
 		this.held.removeIf((session) -> session.node().equals(killed.id()));
 	}
 
+	/**
+	 * The page's clients behind nginx ({@code src/cluster/nginx.conf}: {@code least_conn}, no
+	 * stickiness). A node joins for them and spreads evenly with the others; killed, its clients
+	 * reconnect through nginx with the page's backoff and spread over the survivors: none holds
+	 * more than 1.5 times its fair share (the issue's bound), by the clients' welcomes and by the
+	 * nodes' own counts.
+	 */
+	@Test
+	@Order(7)
+	void aKilledNodesClientsReconnectThroughNginxAndSpreadOverTheSurvivors() throws Exception {
+		Nginx.assumeInstalled();
+		NodeProcess joining = NodeProcess.start("node-4", this.redis.port());
+		this.nodes.add(joining);
+		await("node-4 up and in the cluster").atMost(STARTUP).pollInterval(Duration.ofMillis(250)).until(joining::hasJoined);
+		List<NodeProcess> balanced = this.nodes.stream().filter(NodeProcess::isAlive).toList();
+		Map<String, Integer> heldBefore = balanced.stream()
+			.collect(Collectors.toMap(NodeProcess::id, ClusterTests::ownSessions));
+		HttpClient http = HttpClient.newHttpClient();
+		ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
+		List<ReconnectingClient> clients = new ArrayList<>();
+		try (Nginx nginx = Nginx.balance(balanced.stream().map(NodeProcess::port).toList())) {
+			URI uri = URI.create("ws://127.0.0.1:" + nginx.port() + "/ws");
+			for (int i = 0; i < BALANCED_CLIENTS; i++) {
+				ReconnectingClient client = new ReconnectingClient(http, uri, timers, RECONNECT);
+				clients.add(client);
+				client.start();
+			}
+			await("every client welcomed through nginx").atMost(WELCOMED)
+				.until(() -> clients.stream().allMatch((client) -> client.node() != null));
+			assertSpread("through nginx", balanced, clients, heldBefore);
+
+			List<NodeProcess> survivors = balanced.stream().filter((node) -> node != joining).toList();
+			Set<String> survivorIds = survivors.stream().map(NodeProcess::id).collect(Collectors.toSet());
+			joining.kill();
+			long died = System.nanoTime();
+			await("every client connected again, to a survivor").atMost(RECONNECTED)
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> clients.stream().allMatch((client) -> survivorIds.contains(client.node())));
+			logger.info("{} clients through nginx all connected again {} ms after a node was killed",
+					clients.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - died));
+			await("the killed node gone from every survivor's view").atMost(DEAD_NODE_GONE)
+				.until(() -> survivors.stream().allMatch((node) -> Set.copyOf(clusterNodes(node)).equals(survivorIds)));
+			assertSpread("after the kill", survivors, clients, heldBefore);
+		}
+		finally {
+			clients.forEach(ReconnectingClient::stop);
+			timers.shutdownNow();
+		}
+	}
+
 	/** What the commands and heartbeats of the whole cluster added up to over a window. */
 	record Measured(long commands, long heartbeats, long millis, Map<String, Long> byCommand) {
 
@@ -486,6 +562,45 @@ class ClusterTests {
 		SocketClient client = SocketClient.connect(node.port());
 		JsonNode welcome = json.readTree(client.readText());
 		return new Session(welcome.path("sessionId").asString(), welcome.path("node").asString(), client);
+	}
+
+	/**
+	 * Asserts that every node of {@code over} holds its fair share of the clients within a factor
+	 * of 1.5 either way (the issue's bound is the upper one; the lower one says no node was left
+	 * out), counted by the clients (which node welcomed each, all of them one of {@code over}) and
+	 * by each node (its own count of its sessions, less those it held before the clients came).
+	 */
+	private static void assertSpread(String when, List<NodeProcess> over, List<ReconnectingClient> clients,
+			Map<String, Integer> heldBefore) {
+		double fairShare = (double) clients.size() / over.size();
+		long fewest = (long) Math.ceil(fairShare / 1.5);
+		long most = (long) Math.floor(fairShare * 1.5);
+		Map<String, Long> welcomed = clients.stream()
+			.collect(Collectors.groupingBy((client) -> String.valueOf(client.node()), TreeMap::new, Collectors.counting()));
+		Map<String, Long> counted = new TreeMap<>();
+		for (NodeProcess node : over) {
+			counted.put(node.id(), (long) (ownSessions(node) - heldBefore.get(node.id())));
+		}
+		logger.info("{} clients {} over {} nodes (fair share {}): welcomed by {}, counted by the nodes {}", clients.size(),
+				when, over.size(), String.format("%.1f", fairShare), welcomed, counted);
+		String bounds = " (fair share " + String.format("%.1f", fairShare) + ": " + fewest + " to " + most + ")";
+		assertThat(welcomed.keySet()).as(when + ": the nodes that welcomed the clients").isEqualTo(counted.keySet());
+		assertThat(welcomed.values()).as(when + ": clients per node by their welcomes" + bounds)
+			.allMatch((count) -> count >= fewest && count <= most);
+		assertThat(counted.values()).as(when + ": sessions per node by its own count" + bounds)
+			.allMatch((count) -> count >= fewest && count <= most);
+		assertThat(counted.values().stream().mapToLong(Long::longValue).sum()).as(when + ": sessions on the nodes")
+			.isEqualTo(clients.size());
+	}
+
+	/** The sessions this node holds itself, as it counts them in its view of the cluster. */
+	private static int ownSessions(NodeProcess node) {
+		return NodeProcess.stream(node.getJson("/api/cluster").path("nodes"))
+			.filter((entry) -> entry.path("id").asString().equals(node.id()))
+			.findFirst()
+			.orElseThrow()
+			.path("sessions")
+			.asInt();
 	}
 
 	private static void openIdle(NodeProcess node, int count, List<SocketClient> into) throws IOException {

@@ -85,6 +85,10 @@ public final class NodeProcess implements AutoCloseable {
 		return this.port;
 	}
 
+	boolean isAlive() {
+		return this.process.isAlive();
+	}
+
 	/** Whether it is up and reaches Redis: its own view of the cluster says so. */
 	public boolean hasJoined() {
 		if (!this.process.isAlive()) {

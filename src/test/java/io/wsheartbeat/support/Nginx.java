@@ -99,16 +99,19 @@ public final class Nginx implements AutoCloseable {
 	public static Nginx balance(List<Integer> nodePorts) throws IOException {
 		Path directory = Files.createTempDirectory("heartbeat-nginx-");
 		int port = freePort();
-		String servers = nodePorts.stream()
-			.map((nodePort) -> "        server 127.0.0.1:" + nodePort + " max_fails=1 fail_timeout=10s;")
-			.collect(Collectors.joining("\n"));
-		// @servers@ alone on its line: the file's header comment names the field too, and the
-		// server lines put there would break out of the comment.
-		String config = Files.readString(CLUSTER_CONFIG)
-			.replace("@dir@", directory.toString())
-			.replace("@listen@", "127.0.0.1:" + port)
-			.replace("\n@servers@\n", "\n" + servers + "\n");
+		String config = Files.readAllLines(CLUSTER_CONFIG)
+			.stream()
+			.map((line) -> isServerLine(line) ? nodePorts.stream()
+				.map((nodePort) -> line.replace("@server@", "127.0.0.1:" + nodePort))
+				.collect(Collectors.joining("\n")) : line)
+			.map((line) -> line.replace("@dir@", directory.toString()).replace("@listen@", "127.0.0.1:" + port))
+			.collect(Collectors.joining("\n", "", "\n"));
 		return start(directory, port, runAsRoot() + config);
+	}
+
+	/** The upstream's {@code server @server@ ...;} line, which stands for every node. */
+	private static boolean isServerLine(String line) {
+		return line.contains("@server@") && !line.strip().startsWith("#");
 	}
 
 	private static Nginx start(Path directory, int port, String config) throws IOException {

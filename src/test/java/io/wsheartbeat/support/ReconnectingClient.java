@@ -11,6 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import io.wsheartbeat.demo.ReconnectBackoff;
 import io.wsheartbeat.heartbeat.HeartbeatProperties;
 
@@ -22,10 +24,12 @@ import io.wsheartbeat.heartbeat.HeartbeatProperties;
  * has not proved healthy. Like the page it sends a heartbeat as soon as a connection opens; unlike
  * the page it sends only that one, so it suits servers whose timeout outlasts the test.
  *
- * <p>Records every close code it hears, when its latest welcome came, and when a connection's
- * first ack last came.
+ * <p>Records every close code it hears, when its latest welcome came, when a connection's first
+ * ack last came, and, in a cluster, which node welcomed the connection it holds.
  */
 public final class ReconnectingClient {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private final HttpClient http;
 
@@ -43,6 +47,9 @@ public final class ReconnectingClient {
 	private volatile long lastWelcomeNanos = Long.MIN_VALUE;
 
 	private volatile long lastAckNanos = Long.MIN_VALUE;
+
+	// The welcome's "node" of the connection held now; null between connections.
+	private volatile String node;
 
 	private volatile WebSocket socket;
 
@@ -73,6 +80,14 @@ public final class ReconnectingClient {
 	 */
 	public boolean ackedSince(long nanoTime) {
 		return after(this.lastAckNanos, nanoTime);
+	}
+
+	/**
+	 * The node that welcomed the connection this client holds (the welcome's {@code node}), or
+	 * {@code null} while it holds none, or was not yet welcomed, or the server is not in a cluster.
+	 */
+	public String node() {
+		return this.node;
 	}
 
 	public List<Integer> closeCodes() {
@@ -143,6 +158,7 @@ public final class ReconnectingClient {
 				String frame = this.text.toString();
 				this.text.setLength(0);
 				if (frame.contains("\"welcome\"")) {
+					ReconnectingClient.this.node = json.readTree(frame).path("node").stringValue(null);
 					ReconnectingClient.this.lastWelcomeNanos = System.nanoTime();
 				}
 				else if (!this.acked && frame.contains("\"heartbeat_ack\"")) {
@@ -157,6 +173,7 @@ public final class ReconnectingClient {
 
 		@Override
 		public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+			ReconnectingClient.this.node = null;
 			ReconnectingClient.this.closeCodes.add(statusCode);
 			reconnectLater();
 			return null;
@@ -164,6 +181,7 @@ public final class ReconnectingClient {
 
 		@Override
 		public void onError(WebSocket webSocket, Throwable error) {
+			ReconnectingClient.this.node = null;
 			ReconnectingClient.this.closeCodes.add(SocketClient.ABNORMAL);
 			reconnectLater();
 		}
