@@ -4,8 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -116,7 +114,7 @@ class ClusterScriptIT {
 			assertThat(started).as("what the script started: redis-server, three JVMs, nginx and its worker")
 				.hasSizeGreaterThanOrEqualTo(6)
 				.noneMatch(ProcessHandle::isAlive);
-			assertThat(ports).as("ports still accepting after the script stopped").noneMatch(ClusterScriptIT::accepts);
+			assertThat(ports).as("ports still accepting after the script stopped").noneMatch(Nginx::accepts);
 		}
 		finally {
 			if (script.isAlive()) {
@@ -184,16 +182,6 @@ class ClusterScriptIT {
 			.findFirst()
 			.orElse(0);
 		return (ignored & (1L << (2 - 1))) != 0; // SIGINT is signal 2
-	}
-
-	private static boolean accepts(int port) {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
 	}
 
 }

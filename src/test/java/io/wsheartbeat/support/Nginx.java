@@ -170,7 +170,8 @@ public final class Nginx implements AutoCloseable {
 		}
 	}
 
-	private static boolean accepts(int port) {
+	/** Whether something accepts connections on this loopback port. */
+	public static boolean accepts(int port) {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
 			return true;
