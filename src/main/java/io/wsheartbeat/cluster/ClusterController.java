@@ -13,8 +13,8 @@ import io.wsheartbeat.sessions.ServerView;
 
 /**
  * {@code GET /api/cluster}: the nodes as this node sees them (id, address, sessions, when each
- * lease runs out) and whether this node can reach Redis. Read from memory: it answers at once
- * whatever Redis does. Like the sessions view, only with {@code heartbeat.view.enabled}: it
+ * lease runs out) and whether this node can reach Redis. Read from Redis at most once per renew
+ * period, and not while this node cannot reach it. Like the sessions view, only with {@code heartbeat.view.enabled}: it
  * shows where every node can be reached.
  */
 @RestController
@@ -25,12 +25,12 @@ class ClusterController {
 		.contentType(MediaType.APPLICATION_JSON)
 		.body(Map.of("error", "the cluster view is off with the sessions view (heartbeat.view.enabled=false)"));
 
-	private final Peers peers;
+	private final ClusterSessions nodes;
 
 	private final ServerView view;
 
-	ClusterController(Peers peers, ServerView view) {
-		this.peers = peers;
+	ClusterController(ClusterSessions nodes, ServerView view) {
+		this.nodes = nodes;
 		this.view = view;
 	}
 
@@ -39,7 +39,7 @@ class ClusterController {
 		if (!this.view.isEnabled()) {
 			return VIEW_OFF;
 		}
-		return ResponseEntity.ok(this.peers.summary());
+		return ResponseEntity.ok(this.nodes.summary());
 	}
 
 }

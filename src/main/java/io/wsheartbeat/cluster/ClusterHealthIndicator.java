@@ -24,29 +24,29 @@ class ClusterHealthIndicator implements HealthIndicator {
 	static final Status DEGRADED = new Status("DEGRADED",
 			"Redis cannot be reached: this node serves its clients, and its view holds its own sessions only");
 
-	private final Peers peers;
+	private final ClusterState state;
 
 	private final ThisNode self;
 
-	ClusterHealthIndicator(Peers peers, ThisNode self) {
-		this.peers = peers;
+	ClusterHealthIndicator(ClusterState state, ThisNode self) {
+		this.state = state;
 		this.self = self;
 	}
 
 	@Override
 	public Health health() {
-		if (this.peers.isReachable()) {
+		if (this.state.isReachable()) {
 			return Health.up()
 				.withDetail("node", this.self.id())
 				.withDetail("redis", "up")
-				.withDetail("otherNodes", this.peers.size())
+				.withDetail("nodes", this.state.liveNodes())
 				.build();
 		}
 		return Health.status(DEGRADED)
 			.withDetail("node", this.self.id())
 			.withDetail("redis", "down")
-			.withDetail("since", String.valueOf(this.peers.unreachableSince()))
-			.withDetail("error", this.peers.lastFailure())
+			.withDetail("since", String.valueOf(this.state.unreachableSince()))
+			.withDetail("error", this.state.lastFailure())
 			.build();
 	}
 

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The cluster's Micrometer meters, at {@code /actuator/metrics} and {@code /actuator/prometheus},
- * in cluster mode only. The gauges read this node's copy of the cluster in memory, never Redis:
+ * in cluster mode only. The gauges read what the last renewal answered, in memory, never Redis:
  * a scrape answers at once whatever Redis does, as health does.
  */
 @Component
@@ -22,23 +22,27 @@ class ClusterMetrics {
 
 	static final String REDIS_COMMANDS = "heartbeat.cluster.redis.commands";
 
-	// What ClusterStore sends: its scripts by digest, by text when Redis has forgotten them, and
-	// its subscription. Registered at start so that each shows 0 before it is first sent.
-	private static final List<String> COMMANDS = List.of("evalsha", "eval", "subscribe");
+	// What RedisClusterStore sends: its scripts by digest, by text when Redis has forgotten them,
+	// and the views' reads. Registered at start so that each shows 0 before it is first sent.
+	private static final List<String> COMMANDS = List.of("evalsha", "eval", "hgetall", "hscan", "lrange");
 
 	private final MeterRegistry meters;
 
 	private final Counter renewalsFailed;
 
+	private final Counter registrations;
+
+	private final Counter nodesLost;
+
 	private final Map<String, Counter> commands = new ConcurrentHashMap<>();
 
-	ClusterMetrics(MeterRegistry meters, Peers peers) {
+	ClusterMetrics(MeterRegistry meters, ClusterState state) {
 		this.meters = meters;
-		Gauge.builder("heartbeat.cluster.nodes.live", peers, Peers::liveNodes)
+		Gauge.builder("heartbeat.cluster.nodes.live", state, ClusterState::liveNodes)
 			.description("Nodes whose lease has not run out, this one included, as this node sees them "
 					+ "(1 while it cannot reach Redis)")
 			.register(meters);
-		Gauge.builder("heartbeat.cluster.sessions.active", peers, Peers::clusterSessions)
+		Gauge.builder("heartbeat.cluster.sessions.active", state, ClusterState::clusterSessions)
 			.description("Open sessions on every live node, as this node sees them "
 					+ "(its own only while it cannot reach Redis)")
 			.register(meters);
@@ -46,14 +50,29 @@ class ClusterMetrics {
 			.description("Renewals of this node's lease that failed, timed out or found the lease lost "
 					+ "(at most one per renew period)")
 			.register(meters);
+		this.registrations = Counter.builder("heartbeat.cluster.registrations")
+			.description("Times this node registered: once at start, and again only when the store said its lease was gone")
+			.register(meters);
+		this.nodesLost = Counter.builder("heartbeat.cluster.nodes.lost")
+			.description("Other nodes this node's renewals judged lost (their lease ran out) and removed")
+			.register(meters);
 		COMMANDS.forEach(this::counterFor);
+	}
+
+	void registered() {
+		this.registrations.increment();
+	}
+
+	/** What a registration or a renewal judged: the other nodes it found lost. */
+	void judged(LeaseAnswer answer) {
+		this.nodesLost.increment(answer.lost().size());
 	}
 
 	void leaseRenewalFailed() {
 		this.renewalsFailed.increment();
 	}
 
-	/** Called by {@link ClusterStore} for each command it sends. */
+	/** Called by {@link RedisClusterStore} for each command it sends. */
 	void redisCommandSent(String command) {
 		counterFor(command).increment();
 	}

@@ -1,26 +1,19 @@
 package io.wsheartbeat.cluster;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 /**
- * A node as Redis holds it, one field of the nodes hash, as JSON.
+ * A node as Redis holds it, one field of the nodes hash, as JSON: what every node knows of every
+ * other, and all it keeps of them.
  *
- * @param inc its incarnation: new at every registration, so that announcements of an earlier
- * one are told apart
- * @param ver how many batches of changes it announced in this incarnation
+ * @param inc its incarnation: random and new at every registration, so that a second process
+ * with the same id, or an earlier life of this one, is told apart; a string, as Lua's numbers
+ * would round a long
  * @param lease when its lease runs out, in ms by Redis's clock
- * @param sessions how many sessions it held at its last announcement
+ * @param sessions how many sessions it held when it last renewed or announced
  * @param address where it can be reached
  * @param started when it started, epoch ms by its own clock
  */
-record NodeEntry(long inc, long ver, long lease, int sessions, String address, long started) {
-
-	/** This entry after a batch of changes that made version {@code ver}, leaving {@code sessions} open. */
-	NodeEntry announced(long ver, int sessions) {
-		return new NodeEntry(this.inc, ver, this.lease, sessions, this.address, this.started);
-	}
-
-	/** This entry with the lease {@code renewed} shows, keeping the version this node has read up to. */
-	NodeEntry withLease(NodeEntry renewed) {
-		return new NodeEntry(this.inc, this.ver, renewed.lease, renewed.sessions, renewed.address, this.started);
-	}
-
+@JsonIgnoreProperties(ignoreUnknown = true)
+record NodeEntry(String inc, long lease, int sessions, String address, long started) {
 }

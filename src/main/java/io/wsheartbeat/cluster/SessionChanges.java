@@ -1,5 +1,6 @@
 package io.wsheartbeat.cluster;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -40,7 +41,9 @@ class SessionChanges implements SessionListener {
 
 	}
 
-	record Closed(String id, int code, String reason) implements Change {
+	/** A session closed here, with what the views show of it; {@code closedAt} in epoch ms. */
+	record Closed(String id, String remoteAddress, Instant connectedAt, int code, String reason, long closedAt)
+			implements Change {
 	}
 
 	private final Queue<Change> changes = new ConcurrentLinkedQueue<>();
@@ -52,7 +55,10 @@ class SessionChanges implements SessionListener {
 
 	private final int capacity;
 
-	SessionChanges(HeartbeatProperties properties) {
+	private final Clock wallClock;
+
+	SessionChanges(HeartbeatProperties properties, Clock wallClock) {
+		this.wallClock = wallClock;
 		// An open and a close for every place, with room for a burst of short sessions.
 		this.capacity = Math.max(1024, 2 * properties.maxSessions());
 	}
@@ -64,7 +70,8 @@ class SessionChanges implements SessionListener {
 
 	@Override
 	public void sessionClosed(TrackedSession session, CloseStatus status) {
-		offer(new Closed(session.id(), status.getCode(), (status.getReason() != null) ? status.getReason() : ""));
+		offer(new Closed(session.id(), session.remoteAddress(), session.connectedAt(), status.getCode(),
+				(status.getReason() != null) ? status.getReason() : "", this.wallClock.millis()));
 	}
 
 	private void offer(Change change) {

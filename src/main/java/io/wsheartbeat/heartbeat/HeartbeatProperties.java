@@ -120,8 +120,11 @@ public record HeartbeatProperties(
 	 * silent for longer is lost, and its sessions leave every view
 	 * @param renewPeriod how often this node renews its lease, and looks for lost ones
 	 * @param flushPeriod how often the sessions opened and closed here are announced, in one batch
-	 * @param keyPrefix the prefix of every Redis key and channel the cluster uses, so that several
-	 * clusters can share one Redis
+	 * @param keyPrefix the prefix of every Redis key the cluster uses, so that several clusters can
+	 * share one Redis
+	 * @param keyTtl how long a cluster key lives in Redis after the last renewal or write that
+	 * touched it: when the last node stops, however it stops, Redis forgets the cluster this long
+	 * after; an outage of Redis longer than this is met as a Redis that came back empty
 	 */
 	public record Cluster(
 			@DefaultValue("false") boolean enabled,
@@ -130,7 +133,13 @@ public record HeartbeatProperties(
 			@DefaultValue("5s") @NotNull Duration lease,
 			@DefaultValue("1s") @NotNull Duration renewPeriod,
 			@DefaultValue("200ms") @NotNull Duration flushPeriod,
-			@DefaultValue("heartbeat") @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "heartbeat.cluster.key-prefix must be 1 to 64 letters, digits, '.', '_' or '-'") String keyPrefix) {
+			@DefaultValue("heartbeat") @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "heartbeat.cluster.key-prefix must be 1 to 64 letters, digits, '.', '_' or '-'") String keyPrefix,
+			@DefaultValue("45s") @NotNull Duration keyTtl) {
+
+		@AssertTrue(message = "heartbeat.cluster.key-ttl must be at least three leases: a key must outlive an outage of Redis that the nodes ride out")
+		boolean isKeyTtlPastTheLease() {
+			return keyTtl == null || lease == null || keyTtl.compareTo(lease.multipliedBy(3)) >= 0;
+		}
 
 		@AssertTrue(message = "heartbeat.cluster.renew-period and heartbeat.cluster.flush-period must be positive, and heartbeat.cluster.lease at least three renew periods: a node must survive a renewal or two that come late")
 		boolean isLeaseRenewedInTime() {

@@ -2,7 +2,9 @@ package io.wsheartbeat.sessions;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,9 +25,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import io.wsheartbeat.heartbeat.HeartbeatProperties;
 
 /**
- * Pushes the server's view to its watchers as server-sent events. One snapshot of the registry
- * per {@code heartbeat.view.refresh} serves every watcher, and nothing is read while no one
- * watches. It runs on its own thread: a watcher on a slow link may hold a write for a while,
+ * Pushes the server's view to its watchers as server-sent events. One view per page watched, per
+ * {@code heartbeat.view.refresh}, serves every watcher of that page, and nothing is read while
+ * no one watches. It runs on its own thread: a watcher on a slow link may hold a write for a while,
  * and that must never delay the reaper on the scheduler.
  *
  * <p>A watcher is an HTTP response that never ends by itself, so Tomcat's graceful shutdown
@@ -42,7 +44,19 @@ class SessionsStream implements SmartLifecycle, DisposableBean {
 
 	private static final long WATCH_TIMEOUT = Duration.ofMinutes(30).toMillis();
 
-	private final List<SseEmitter> watchers = new CopyOnWriteArrayList<>();
+	private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
+
+	/** A watcher, and the page it looks at. */
+	private record Watcher(SseEmitter emitter, String cursor, int limit) {
+
+		Page page() {
+			return new Page(this.cursor, this.limit);
+		}
+
+	}
+
+	private record Page(String cursor, int limit) {
+	}
 
 	private final ServerView view;
 
@@ -71,16 +85,17 @@ class SessionsStream implements SmartLifecycle, DisposableBean {
 	 * @return {@code null} if {@link #MAX_WATCHERS} watch already, the server is stopping, or the
 	 * view is off
 	 */
-	SseEmitter watch() {
+	SseEmitter watch(String cursor, int limit) {
 		if (this.pusher == null || !this.running || this.watchers.size() >= MAX_WATCHERS) {
 			return null;
 		}
 		SseEmitter emitter = new SseEmitter(WATCH_TIMEOUT);
-		emitter.onCompletion(() -> this.watchers.remove(emitter));
-		emitter.onTimeout(() -> this.watchers.remove(emitter));
-		emitter.onError((ex) -> this.watchers.remove(emitter));
-		this.watchers.add(emitter);
-		this.pusher.execute(() -> send(emitter, currentView()));
+		Watcher watcher = new Watcher(emitter, cursor, limit);
+		emitter.onCompletion(() -> this.watchers.remove(watcher));
+		emitter.onTimeout(() -> this.watchers.remove(watcher));
+		emitter.onError((ex) -> this.watchers.remove(watcher));
+		this.watchers.add(watcher);
+		this.pusher.execute(() -> send(watcher, currentView(watcher.page())));
 		return emitter;
 	}
 
@@ -89,9 +104,10 @@ class SessionsStream implements SmartLifecycle, DisposableBean {
 			return;
 		}
 		try {
-			String view = currentView();
-			for (SseEmitter watcher : this.watchers) {
-				send(watcher, view);
+			// One view per page that someone looks at, whoever else looks at it too.
+			Map<Page, String> views = new HashMap<>();
+			for (Watcher watcher : this.watchers) {
+				send(watcher, views.computeIfAbsent(watcher.page(), this::currentView));
 			}
 		}
 		catch (RuntimeException ex) {
@@ -101,18 +117,18 @@ class SessionsStream implements SmartLifecycle, DisposableBean {
 		}
 	}
 
-	private String currentView() {
-		return this.jsonMapper.writeValueAsString(this.view.view());
+	private String currentView(Page page) {
+		return this.jsonMapper.writeValueAsString(this.view.view(page.cursor(), page.limit()));
 	}
 
-	private void send(SseEmitter watcher, String view) {
+	private void send(Watcher watcher, String view) {
 		try {
-			watcher.send(SseEmitter.event().name("sessions").data(view, MediaType.APPLICATION_JSON));
+			watcher.emitter().send(SseEmitter.event().name("sessions").data(view, MediaType.APPLICATION_JSON));
 		}
 		catch (IOException | IllegalStateException ex) {
 			// The watcher went away (a closed tab): part of normal workflow.
 			this.watchers.remove(watcher);
-			watcher.completeWithError(ex);
+			watcher.emitter().completeWithError(ex);
 		}
 	}
 
@@ -125,9 +141,9 @@ class SessionsStream implements SmartLifecycle, DisposableBean {
 	@Override
 	public void stop() {
 		this.running = false;
-		for (SseEmitter watcher : this.watchers) {
+		for (Watcher watcher : this.watchers) {
 			this.watchers.remove(watcher);
-			watcher.complete();
+			watcher.emitter().complete();
 		}
 	}
 
@@ -146,7 +162,7 @@ class SessionsStream implements SmartLifecycle, DisposableBean {
 		if (this.pusher != null) {
 			this.pusher.shutdownNow();
 		}
-		this.watchers.forEach(SseEmitter::complete);
+		this.watchers.forEach((watcher) -> watcher.emitter().complete());
 	}
 
 }

@@ -1,30 +1,49 @@
--- Announces a batch of the sessions opened and closed on this node since the last batch, and
--- tells the other nodes at once. Refused if this node's entry is gone or is not the one it
--- wrote last (another incarnation, or a version it did not write): the node then registers
--- again, with every session it holds, rather than write into an entry it no longer owns.
--- KEYS[1] the nodes hash, KEYS[2] this node's sessions hash
--- ARGV[1] node id, ARGV[2] incarnation, ARGV[3] the version it wrote last, ARGV[4] how many
--- sessions it holds now, ARGV[5] channel, ARGV[6] notice, ARGV[7] how many sessions opened,
--- then that many pairs of session id and session JSON, then the ids of the closed sessions.
--- Returns 1 if announced, 0 if refused.
-local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if not raw then
+-- Writes a batch of the sessions opened and closed on this node into its sessions hash, and
+-- the closed ones into the views' list of recently closed sessions. Refused if this node's entry
+-- is gone or is another incarnation's. Each write says what is, not what changed (HSET, HDEL),
+-- so a batch whose answer was lost is simply sent again.
+-- KEYS[1] the nodes hash, KEYS[2] this node's sessions hash, KEYS[3] unused, KEYS[4] the list of
+-- recently closed sessions.
+-- ARGV[1] ClusterScripts.Announce as JSON; then `opened` pairs of session id and session JSON;
+-- then pairs of closed session id and its closed record (JSON).
+-- Returns 1 if written, 0 if refused.
+local a = cjson.decode(ARGV[1])
+local raw = redis.call('HGET', KEYS[1], a.node)
+local mine = nil
+if raw then
+  local ok, entry = pcall(cjson.decode, raw)
+  if ok and type(entry) == 'table' then
+    mine = entry
+  end
+end
+if mine == nil or mine.inc ~= a.inc then
   return 0
 end
-local entry = cjson.decode(raw)
-if entry.inc ~= tonumber(ARGV[2]) or entry.ver ~= tonumber(ARGV[3]) then
-  return 0
+if a.replace then
+  redis.call('DEL', KEYS[2])
 end
-local firstClosed = 8 + 2 * tonumber(ARGV[7])
+local firstClosed = 2 + 2 * a.opened
 -- unpack() is bounded by Lua's stack: 1000 arguments per HSET or HDEL.
-for i = 8, firstClosed - 1, 1000 do
+for i = 2, firstClosed - 1, 1000 do
   redis.call('HSET', KEYS[2], unpack(ARGV, i, math.min(i + 999, firstClosed - 1)))
 end
-for i = firstClosed, #ARGV, 1000 do
-  redis.call('HDEL', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+local ids, records = {}, {}
+for i = firstClosed, #ARGV, 2 do
+  ids[#ids + 1] = ARGV[i]
+  records[#records + 1] = ARGV[i + 1]
 end
-entry.ver = entry.ver + 1
-entry.sessions = tonumber(ARGV[4])
-redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(entry))
-redis.call('PUBLISH', ARGV[5], ARGV[6])
+for i = 1, #ids, 1000 do
+  redis.call('HDEL', KEYS[2], unpack(ids, i, math.min(i + 999, #ids)))
+end
+if a.keep > 0 and #records > 0 then
+  local from = math.max(1, #records - a.keep + 1)
+  for i = from, #records, 1000 do
+    redis.call('LPUSH', KEYS[4], unpack(records, i, math.min(i + 999, #records)))
+  end
+  redis.call('LTRIM', KEYS[4], 0, a.keep - 1)
+  redis.call('PEXPIRE', KEYS[4], a.ttl)
+end
+redis.call('PEXPIRE', KEYS[2], a.ttl)
+mine.sessions = a.sessions
+redis.call('HSET', KEYS[1], a.node, cjson.encode(mine))
 return 1

@@ -1,19 +1,35 @@
--- Registers a node with a new incarnation and every session it holds, replacing whatever Redis
--- had under its id: at start, after its lease was lost (frozen past it, or Redis restarted
--- empty), or after its announcements could not be trusted to have arrived.
--- KEYS[1] the nodes hash, KEYS[2] this node's sessions hash
--- ARGV[1] node id, ARGV[2] its entry (JSON, no lease yet), ARGV[3] lease in ms,
--- ARGV[4] channel, ARGV[5] notice, ARGV[6..] session id, session JSON, ...
--- Returns Redis's time in ms.
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local entry = cjson.decode(ARGV[2])
-entry.lease = now + tonumber(ARGV[3])
+-- Registers this node with a new incarnation and every session it holds, after judging every
+-- lease (judge.lua, in front of this): at start, and when the store said its lease was gone.
+-- Refused while another incarnation holds this node's id with a lease that has not run out: a
+-- second process started with a live node's id never touches that node's sessions.
+-- Sent again with the same incarnation when the answer did not arrive: it then replaces what it
+-- wrote, so it may safely have run twice.
+-- ARGV[1] ClusterScripts.Register as JSON, ARGV[2..] session id, session JSON, ...
+-- Returns JSON as renew.lua does.
+local a = cjson.decode(ARGV[1])
+local now, live, lost, unreadable, outage = judge(a)
+local held = live[a.node]
+local nodes = 0
+for _ in pairs(live) do
+  nodes = nodes + 1
+end
+if held ~= nil and held.inc ~= a.inc then
+  return cjson.encode({granted = false, now = now, outage = outage, nodes = nodes, sessions = sessions_in(live),
+    lost = lost, unreadable = unreadable, holder = held})
+end
 redis.call('DEL', KEYS[2])
 -- unpack() is bounded by Lua's stack: 1000 arguments (500 sessions) per HSET.
-for i = 6, #ARGV, 1000 do
+for i = 2, #ARGV, 1000 do
   redis.call('HSET', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
-redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(entry))
-redis.call('PUBLISH', ARGV[4], ARGV[5])
-return now
+redis.call('PEXPIRE', KEYS[2], a.ttl)
+local entry = {inc = a.inc, lease = now + a.lease, sessions = a.sessions, address = a.address, started = a.started}
+redis.call('HSET', KEYS[1], a.node, cjson.encode(entry))
+if held == nil then
+  nodes = nodes + 1
+  live[a.node] = entry
+else
+  live[a.node] = entry
+end
+return cjson.encode({granted = true, now = now, outage = outage, nodes = nodes, sessions = sessions_in(live),
+  lost = lost, unreadable = unreadable})

@@ -124,9 +124,27 @@ public final class NodeProcess implements AutoCloseable {
 		}
 	}
 
-	/** The ids of the open sessions this node lists: its own, and every other live node's. */
+	/**
+	 * The ids of the open sessions this node lists: its own, and every other live node's, page by
+	 * page as the {@code Link} header leads (100 pages at most).
+	 */
 	public Set<String> listedSessions() {
-		return stream(getJson("/api/sessions")).map((session) -> session.path("id").asString()).collect(Collectors.toSet());
+		Set<String> ids = new java.util.HashSet<>();
+		String path = "/api/sessions";
+		try {
+			for (int pages = 0; path != null && pages < 100; pages++) {
+				HttpResponse<String> page = get(path);
+				stream(json.readTree(page.body())).forEach((session) -> ids.add(session.path("id").asString()));
+				path = page.headers()
+					.firstValue("Link")
+					.map((link) -> link.substring(link.indexOf('<') + 1, link.indexOf('>')))
+					.orElse(null);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return ids;
 	}
 
 	/** The first push of its sessions stream: the view with the recently closed sessions. */

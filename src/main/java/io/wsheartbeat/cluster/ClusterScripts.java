@@ -1,0 +1,105 @@
+package io.wsheartbeat.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import org.springframework.core.io.ClassPathResource;
+
+/**
+ * The Lua scripts beside this class, and their arguments. Each script takes its arguments as one
+ * JSON object, written from the record of its name below and read by name in Lua
+ * ({@code a.node}, {@code a.lease}): a field is named once, in the record, where both sides
+ * see it. What the scripts share (the judgement of every lease) is written once, in
+ * {@code judge.lua}, and put in front of the scripts that use it.
+ */
+final class ClusterScripts {
+
+	static final Script REGISTER = Script.load("judge.lua", "register.lua");
+
+	static final Script RENEW = Script.load("judge.lua", "renew.lua");
+
+	static final Script ANNOUNCE = Script.load("announce.lua");
+
+	static final Script LEAVE = Script.load("leave.lua");
+
+	private ClusterScripts() {
+	}
+
+	/**
+	 * What the judgement of the leases needs; part of {@link Register} and {@link Renew}.
+	 * @param lease the lease in ms, also the grace every node gets after an outage
+	 * @param quiet ms without any renewal after which Redis counts as having been away
+	 * @param ttl ms every cluster key lives past the last renewal or write that touched it
+	 * @param prefix the sessions keys' prefix: a node's id follows it
+	 * @param keep how many closed sessions the views' list keeps
+	 */
+	record Judge(long lease, long quiet, long ttl, String prefix, int keep) {
+	}
+
+	/** renew.lua's arguments. */
+	record Renew(String node, String inc, int sessions, long lease, long quiet, long ttl, String prefix, int keep) {
+
+		Renew(String node, String inc, int sessions, Judge judge) {
+			this(node, inc, sessions, judge.lease(), judge.quiet(), judge.ttl(), judge.prefix(), judge.keep());
+		}
+
+	}
+
+	/** register.lua's arguments; the sessions follow as pairs of id and JSON. */
+	record Register(String node, String inc, int sessions, String address, long started, long lease, long quiet,
+			long ttl, String prefix, int keep) {
+
+		Register(String node, String inc, int sessions, String address, long started, Judge judge) {
+			this(node, inc, sessions, address, started, judge.lease(), judge.quiet(), judge.ttl(), judge.prefix(),
+					judge.keep());
+		}
+
+	}
+
+	/**
+	 * announce.lua's arguments; {@code opened} pairs of id and JSON follow, then pairs of the
+	 * closed sessions' id and closed record.
+	 * @param replace whether the batch replaces every session the node had written (after its
+	 * queue of changes overflowed), rather than adds to them
+	 */
+	record Announce(String node, String inc, int sessions, boolean replace, int opened, long ttl, int keep) {
+	}
+
+	/** leave.lua's arguments. */
+	record Leave(String node, String inc) {
+	}
+
+	/** A script's text, and its SHA-1 digest, as Redis names it. */
+	record Script(String name, String text, String digest) {
+
+		static Script load(String... parts) {
+			StringBuilder text = new StringBuilder();
+			for (String part : parts) {
+				try {
+					text.append(new ClassPathResource(part, ClusterScripts.class).getContentAsString(StandardCharsets.UTF_8))
+						.append('\n');
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException("Cannot read the cluster's script " + part, ex);
+				}
+			}
+			return new Script(parts[parts.length - 1], text.toString(), sha1(text.toString()));
+		}
+
+		private static String sha1(String text) {
+			try {
+				byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
+				return HexFormat.of().formatHex(digest);
+			}
+			catch (NoSuchAlgorithmException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+	}
+
+}

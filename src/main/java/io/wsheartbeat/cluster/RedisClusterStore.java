@@ -1,0 +1,283 @@
+package io.wsheartbeat.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.lettuce.core.MapScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.stereotype.Component;
+
+import io.wsheartbeat.cluster.ClusterConfiguration.RedisTimeout;
+import io.wsheartbeat.heartbeat.HeartbeatProperties;
+
+import io.wsheartbeat.cluster.ClusterScripts.Announce;
+import io.wsheartbeat.cluster.ClusterScripts.Judge;
+import io.wsheartbeat.cluster.ClusterScripts.Leave;
+import io.wsheartbeat.cluster.ClusterScripts.Register;
+import io.wsheartbeat.cluster.ClusterScripts.Renew;
+import io.wsheartbeat.cluster.ClusterScripts.Script;
+import io.wsheartbeat.cluster.SessionChanges.Closed;
+import io.wsheartbeat.cluster.SessionChanges.Opened;
+
+/**
+ * The cluster's store in Redis. Its keys share one hash tag, the key prefix in braces, so that a
+ * script's keys stay together; every key expires {@code ttl} after the last renewal or write
+ * that touched it, so nothing outlives the last node, however it stopped.
+ *
+ * <ul>
+ * <li>{@code {prefix}:nodes}: a hash, node id to its {@link NodeEntry};
+ * <li>{@code {prefix}:sessions:<node>}: a hash per node, session id to its {@link Announced};
+ * <li>{@code {prefix}:renewed}: Redis's time of the last renewal by any node, which tells an
+ * outage of Redis from a node that stopped renewing;
+ * <li>{@code {prefix}:closed}: a list of the sessions closed lately, {@link ClosedRecord}s.
+ * </ul>
+ *
+ * <p>One connection per kind of caller (the lease, the announcements, the views), each made on
+ * first use: Lettuce answers a connection's commands in order, so a view's read must not stand
+ * in front of a renewal. Connections reconnect by themselves; while one is down its commands
+ * fail at once (see {@link ClusterConfiguration}), and each waits at most the command timeout.
+ */
+@Component
+@ConditionalOnBooleanProperty("heartbeat.cluster.enabled")
+class RedisClusterStore implements ClusterStore {
+
+	private final LettuceConnectionFactory connectionFactory;
+
+	private final JsonMapper jsonMapper;
+
+	private final Duration timeout;
+
+	private final Judge judge;
+
+	private final String[] keys;
+
+	private final Consumer<String> commandsSent;
+
+	private final Connection lease = new Connection();
+
+	private final Connection writes = new Connection();
+
+	private final Connection reads = new Connection();
+
+	RedisClusterStore(LettuceConnectionFactory connectionFactory, JsonMapper jsonMapper, RedisTimeout timeout,
+			HeartbeatProperties properties, ClusterMetrics metrics) {
+		this.connectionFactory = connectionFactory;
+		this.jsonMapper = jsonMapper;
+		this.timeout = timeout.value();
+		HeartbeatProperties.Cluster cluster = properties.cluster();
+		String tag = "{" + cluster.keyPrefix() + "}:";
+		// Redis counts as having been away once no node renewed for two renew periods: every
+		// live node renews once in each.
+		this.judge = new Judge(cluster.lease().toMillis(), 2 * cluster.renewPeriod().toMillis(),
+				cluster.keyTtl().toMillis(), tag + "sessions:", properties.view().enabled() ? properties.view().maxClosed() : 0);
+		this.keys = new String[] { tag + "nodes", null, tag + "renewed", tag + "closed" };
+		this.commandsSent = metrics::redisCommandSent;
+	}
+
+	private String[] keysFor(String node) {
+		String[] keys = this.keys.clone();
+		keys[1] = this.judge.prefix() + node;
+		return keys;
+	}
+
+	@Override
+	public LeaseAnswer register(String node, String inc, String address, long started,
+			Map<String, Announced> sessions) {
+		List<String> args = new ArrayList<>(1 + 2 * sessions.size());
+		args.add(json(new Register(node, inc, sessions.size(), address, started, this.judge)));
+		sessions.forEach((id, session) -> {
+			args.add(id);
+			args.add(json(session));
+		});
+		String answer = run(this.lease, ClusterScripts.REGISTER, ScriptOutputType.VALUE, keysFor(node), args);
+		return this.jsonMapper.readValue(answer, LeaseAnswer.class);
+	}
+
+	@Override
+	public LeaseAnswer renew(String node, String inc, int sessions) {
+		String answer = run(this.lease, ClusterScripts.RENEW, ScriptOutputType.VALUE, keysFor(node),
+				List.of(json(new Renew(node, inc, sessions, this.judge))));
+		return this.jsonMapper.readValue(answer, LeaseAnswer.class);
+	}
+
+	@Override
+	public boolean announce(String node, String inc, int sessions, boolean replace, List<Opened> opened,
+			List<Closed> closed) {
+		List<String> args = new ArrayList<>(1 + 2 * (opened.size() + closed.size()));
+		args.add(json(new Announce(node, inc, sessions, replace, opened.size(), this.judge.ttl(), this.judge.keep())));
+		for (Opened session : opened) {
+			args.add(session.id());
+			args.add(json(new Announced(session.remoteAddress(), session.connectedAt())));
+		}
+		for (Closed session : closed) {
+			args.add(session.id());
+			args.add(json(new ClosedRecord(session.id(), node, session.remoteAddress(), session.connectedAt(),
+					session.code(), session.reason(), session.closedAt())));
+		}
+		Long done = run(this.writes, ClusterScripts.ANNOUNCE, ScriptOutputType.INTEGER, keysFor(node), args);
+		return done != null && done == 1;
+	}
+
+	@Override
+	public boolean leave(String node, String inc) {
+		Long left = run(this.lease, ClusterScripts.LEAVE, ScriptOutputType.INTEGER, keysFor(node),
+				List.of(json(new Leave(node, inc))));
+		return left != null && left == 1;
+	}
+
+	@Override
+	public Map<String, NodeEntry> nodes(Consumer<String> unreadable) {
+		Map<String, String> all = this.reads.commands(this, "hgetall").hgetall(this.keys[0]);
+		Map<String, NodeEntry> nodes = new LinkedHashMap<>();
+		all.forEach((id, raw) -> {
+			NodeEntry entry = read(raw, NodeEntry.class);
+			if (entry != null && entry.inc() != null) {
+				nodes.put(id, entry);
+			}
+			else {
+				unreadable.accept(id);
+			}
+		});
+		return nodes;
+	}
+
+	// A position is HSCAN's cursor and how many of the batch it starts were sent already: a
+	// batch can hold more than a page (a small hash comes back whole, whatever COUNT asks).
+	@Override
+	public SessionsSlice sessions(String node, String position, int limit) {
+		String cursor = "0";
+		int skip = 0;
+		if (position != null) {
+			int dot = position.indexOf('.');
+			cursor = position.substring(0, dot);
+			skip = Integer.parseInt(position.substring(dot + 1));
+		}
+		Map<String, Announced> sessions = new LinkedHashMap<>();
+		RedisCommands<String, String> commands = this.reads.commands(this, "hscan");
+		ScanArgs count = ScanArgs.Builder.limit(Math.max(limit, 10));
+		// Each scan asks for about a page; a few of them at most, however sparse the hash.
+		for (int scans = 0; scans < 8; scans++) {
+			if (scans > 0) {
+				this.commandsSent.accept("hscan");
+			}
+			MapScanCursor<String, String> batch = commands.hscan(keysFor(node)[1], ScanCursor.of(cursor), count);
+			List<Map.Entry<String, String>> entries = new ArrayList<>(batch.getMap().entrySet());
+			for (int i = skip; i < entries.size(); i++) {
+				if (sessions.size() == limit) {
+					return new SessionsSlice(sessions, cursor + "." + i);
+				}
+				Announced session = read(entries.get(i).getValue(), Announced.class);
+				if (session != null) {
+					sessions.put(entries.get(i).getKey(), session);
+				}
+			}
+			skip = 0;
+			cursor = batch.getCursor();
+			if (batch.isFinished()) {
+				return new SessionsSlice(sessions, null);
+			}
+			if (sessions.size() == limit) {
+				return new SessionsSlice(sessions, cursor + ".0");
+			}
+		}
+		return new SessionsSlice(sessions, cursor + ".0");
+	}
+
+	@Override
+	public List<ClosedRecord> closed(int max) {
+		List<ClosedRecord> closed = new ArrayList<>();
+		for (String raw : this.reads.commands(this, "lrange").lrange(this.keys[3], 0, max - 1)) {
+			ClosedRecord record = read(raw, ClosedRecord.class);
+			if (record != null && record.id() != null) {
+				closed.add(record);
+			}
+		}
+		return closed;
+	}
+
+	// A value another node wrote, or a stray one: skipped where it cannot be read.
+	private <T> T read(String raw, Class<T> type) {
+		try {
+			return this.jsonMapper.readValue(raw, type);
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
+	// EVALSHA sends the script's digest, not its text; a Redis that restarted has forgotten the
+	// script, and EVAL sends it whole once, which also loads it again.
+	private <T> T run(Connection over, Script script, ScriptOutputType type, String[] keys, List<String> args) {
+		String[] values = args.toArray(String[]::new);
+		RedisCommands<String, String> commands = over.commands(this, "evalsha");
+		try {
+			return commands.evalsha(script.digest(), type, keys, values);
+		}
+		catch (RedisNoScriptException ex) {
+			this.commandsSent.accept("eval");
+			return commands.eval(script.text(), type, keys, values);
+		}
+	}
+
+	private String json(Object value) {
+		return this.jsonMapper.writeValueAsString(value);
+	}
+
+	@Override
+	public void close() {
+		this.lease.close();
+		this.writes.close();
+		this.reads.close();
+	}
+
+	/** One connection, made on first use; once made, it reconnects by itself. */
+	private static final class Connection {
+
+		private StatefulRedisConnection<String, String> connection;
+
+		/**
+		 * The connection's commands, counting {@code command} as sent. While the connection is
+		 * down Lettuce rejects commands at once, without sending them: those are not counted, so
+		 * that the count stays what Redis received.
+		 */
+		synchronized RedisCommands<String, String> commands(RedisClusterStore store, String command) {
+			if (this.connection == null) {
+				if (!(store.connectionFactory.getRequiredNativeClient() instanceof RedisClient client)) {
+					throw new IllegalStateException("heartbeat.cluster needs one Redis server (or Sentinel)");
+				}
+				StatefulRedisConnection<String, String> made = client.connect(StringCodec.UTF8);
+				made.setTimeout(store.timeout);
+				this.connection = made;
+			}
+			if (this.connection.isOpen()) {
+				store.commandsSent.accept(command);
+			}
+			return this.connection.sync();
+		}
+
+		synchronized void close() {
+			if (this.connection != null) {
+				this.connection.close();
+				this.connection = null;
+			}
+		}
+
+	}
+
+}
