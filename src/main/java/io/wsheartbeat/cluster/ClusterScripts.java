@@ -40,21 +40,26 @@ final class ClusterScripts {
 	record Judge(long lease, long quiet, long ttl, String prefix, int keep) {
 	}
 
-	/** renew.lua's arguments. */
-	record Renew(String node, String inc, int sessions, long lease, long quiet, long ttl, String prefix, int keep) {
+	/**
+	 * renew.lua's arguments.
+	 * @param touch whether this renewal also pushes back the expiry of the nodes hash and of this
+	 * node's sessions: one renewal in several does, well within the keys' time to live
+	 */
+	record Renew(String node, String inc, int sessions, boolean touch, long lease, long quiet, long ttl, String prefix,
+			int keep) {
 
-		Renew(String node, String inc, int sessions, Judge judge) {
-			this(node, inc, sessions, judge.lease(), judge.quiet(), judge.ttl(), judge.prefix(), judge.keep());
+		Renew(String node, String inc, int sessions, boolean touch, Judge judge) {
+			this(node, inc, sessions, touch, judge.lease(), judge.quiet(), judge.ttl(), judge.prefix(), judge.keep());
 		}
 
 	}
 
 	/** register.lua's arguments; the sessions follow as pairs of id and JSON. */
-	record Register(String node, String inc, int sessions, String address, long started, long lease, long quiet,
-			long ttl, String prefix, int keep) {
+	record Register(String node, String inc, int sessions, String address, long started, boolean touch, long lease,
+			long quiet, long ttl, String prefix, int keep) {
 
 		Register(String node, String inc, int sessions, String address, long started, Judge judge) {
-			this(node, inc, sessions, address, started, judge.lease(), judge.quiet(), judge.ttl(), judge.prefix(),
+			this(node, inc, sessions, address, started, true, judge.lease(), judge.quiet(), judge.ttl(), judge.prefix(),
 					judge.keep());
 		}
 

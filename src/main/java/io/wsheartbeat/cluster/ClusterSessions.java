@@ -79,7 +79,9 @@ class ClusterSessions implements OtherNodes {
 	private Map<String, NodeEntry> others() {
 		Cached known = this.cached;
 		long now = System.nanoTime();
-		if (known != null && now - known.readAtNanos() < this.cacheNanos) {
+		// Read again early where this node's last renewal counted other nodes than the list has.
+		if (known != null && now - known.readAtNanos() < this.cacheNanos
+				&& known.nodes().size() == this.state.liveNodes()) {
 			return known.nodes();
 		}
 		try {

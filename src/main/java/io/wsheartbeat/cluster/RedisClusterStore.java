@@ -41,10 +41,10 @@ import io.wsheartbeat.cluster.SessionChanges.Opened;
  * that touched it, so nothing outlives the last node, however it stopped.
  *
  * <ul>
- * <li>{@code {prefix}:nodes}: a hash, node id to its {@link NodeEntry};
+ * <li>{@code {prefix}:nodes}: a hash, node id to its {@link NodeEntry}, and under
+ * {@value #RENEWED} Redis's time of the last renewal by any node, which tells an outage of Redis
+ * from a node that stopped renewing;
  * <li>{@code {prefix}:sessions:<node>}: a hash per node, session id to its {@link Announced};
- * <li>{@code {prefix}:renewed}: Redis's time of the last renewal by any node, which tells an
- * outage of Redis from a node that stopped renewing;
  * <li>{@code {prefix}:closed}: a list of the sessions closed lately, {@link ClosedRecord}s.
  * </ul>
  *
@@ -57,6 +57,9 @@ import io.wsheartbeat.cluster.SessionChanges.Opened;
 @ConditionalOnBooleanProperty("heartbeat.cluster.enabled")
 class RedisClusterStore implements ClusterStore {
 
+	/** The field of the nodes hash that is not a node (judge.lua's RENEWED). */
+	static final String RENEWED = "~renewed";
+
 	private final LettuceConnectionFactory connectionFactory;
 
 	private final JsonMapper jsonMapper;
@@ -68,6 +71,11 @@ class RedisClusterStore implements ClusterStore {
 	private final String[] keys;
 
 	private final Consumer<String> commandsSent;
+
+	// Renewals between two that push back the keys' expiry: a quarter of their time to live.
+	private final long renewalsPerTouch;
+
+	private long renewals;
 
 	private final Connection lease = new Connection();
 
@@ -86,7 +94,8 @@ class RedisClusterStore implements ClusterStore {
 		// live node renews once in each.
 		this.judge = new Judge(cluster.lease().toMillis(), 2 * cluster.renewPeriod().toMillis(),
 				cluster.keyTtl().toMillis(), tag + "sessions:", properties.view().enabled() ? properties.view().maxClosed() : 0);
-		this.keys = new String[] { tag + "nodes", null, tag + "renewed", tag + "closed" };
+		this.keys = new String[] { tag + "nodes", null, tag + "closed" };
+		this.renewalsPerTouch = Math.max(1, cluster.keyTtl().toMillis() / (4 * cluster.renewPeriod().toMillis()));
 		this.commandsSent = metrics::redisCommandSent;
 	}
 
@@ -112,7 +121,7 @@ class RedisClusterStore implements ClusterStore {
 	@Override
 	public LeaseAnswer renew(String node, String inc, int sessions) {
 		String answer = run(this.lease, ClusterScripts.RENEW, ScriptOutputType.VALUE, keysFor(node),
-				List.of(json(new Renew(node, inc, sessions, this.judge))));
+				List.of(json(new Renew(node, inc, sessions, this.renewals++ % this.renewalsPerTouch == 0, this.judge))));
 		return this.jsonMapper.readValue(answer, LeaseAnswer.class);
 	}
 
@@ -146,6 +155,9 @@ class RedisClusterStore implements ClusterStore {
 		Map<String, String> all = this.reads.commands(this, "hgetall").hgetall(this.keys[0]);
 		Map<String, NodeEntry> nodes = new LinkedHashMap<>();
 		all.forEach((id, raw) -> {
+			if (id.equals(RENEWED)) {
+				return;
+			}
 			NodeEntry entry = read(raw, NodeEntry.class);
 			if (entry != null && entry.inc() != null) {
 				nodes.put(id, entry);
@@ -202,7 +214,7 @@ class RedisClusterStore implements ClusterStore {
 	@Override
 	public List<ClosedRecord> closed(int max) {
 		List<ClosedRecord> closed = new ArrayList<>();
-		for (String raw : this.reads.commands(this, "lrange").lrange(this.keys[3], 0, max - 1)) {
+		for (String raw : this.reads.commands(this, "lrange").lrange(this.keys[2], 0, max - 1)) {
 			ClosedRecord record = read(raw, ClosedRecord.class);
 			if (record != null && record.id() != null) {
 				closed.add(record);

@@ -2,8 +2,8 @@
 -- the closed ones into the views' list of recently closed sessions. Refused if this node's entry
 -- is gone or is another incarnation's. Each write says what is, not what changed (HSET, HDEL),
 -- so a batch whose answer was lost is simply sent again.
--- KEYS[1] the nodes hash, KEYS[2] this node's sessions hash, KEYS[3] unused, KEYS[4] the list of
--- recently closed sessions.
+-- KEYS[1] the nodes hash, KEYS[2] this node's sessions hash, KEYS[3] the list of recently
+-- closed sessions.
 -- ARGV[1] ClusterScripts.Announce as JSON; then `opened` pairs of session id and session JSON;
 -- then pairs of closed session id and its closed record (JSON).
 -- Returns 1 if written, 0 if refused.
@@ -38,10 +38,10 @@ end
 if a.keep > 0 and #records > 0 then
   local from = math.max(1, #records - a.keep + 1)
   for i = from, #records, 1000 do
-    redis.call('LPUSH', KEYS[4], unpack(records, i, math.min(i + 999, #records)))
+    redis.call('LPUSH', KEYS[3], unpack(records, i, math.min(i + 999, #records)))
   end
-  redis.call('LTRIM', KEYS[4], 0, a.keep - 1)
-  redis.call('PEXPIRE', KEYS[4], a.ttl)
+  redis.call('LTRIM', KEYS[3], 0, a.keep - 1)
+  redis.call('PEXPIRE', KEYS[3], a.ttl)
 end
 redis.call('PEXPIRE', KEYS[2], a.ttl)
 mine.sessions = a.sessions

@@ -4,8 +4,12 @@
 --
 -- Both scripts take the same keys, and their arguments as one JSON object in ARGV[1], named by
 -- the Java record it is written from (ClusterScripts.Judge and the one of each script):
--- KEYS[1] the nodes hash, KEYS[2] this node's sessions hash, KEYS[3] when a node last renewed
--- (Redis's ms), KEYS[4] the list of recently closed sessions.
+-- KEYS[1] the nodes hash, KEYS[2] this node's sessions hash, KEYS[3] the list of recently
+-- closed sessions. The nodes hash also holds, under RENEWED (no node id has a '~'), Redis's
+-- time of the last renewal by any node, which tells an outage of Redis from a node that
+-- stopped renewing; the script that judged writes it, with its own entry, in one HSET.
+
+local RENEWED = '~renewed'
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -28,10 +32,10 @@ local function remember_closed(a, records)
     return
   end
   for i = 1, #records, 1000 do
-    redis.call('LPUSH', KEYS[4], unpack(records, i, math.min(i + 999, #records)))
+    redis.call('LPUSH', KEYS[3], unpack(records, i, math.min(i + 999, #records)))
   end
-  redis.call('LTRIM', KEYS[4], 0, a.keep - 1)
-  redis.call('PEXPIRE', KEYS[4], a.ttl)
+  redis.call('LTRIM', KEYS[3], 0, a.keep - 1)
+  redis.call('PEXPIRE', KEYS[3], a.ttl)
 end
 
 -- Removes a node whose lease ran out; a few of its sessions go to the closed list, as lost.
@@ -61,27 +65,39 @@ end
 -- entries by id, the lost ones by id, the unreadable field names, and whether it was an outage.
 local function judge(a)
   local now = now_ms()
-  local last = tonumber(redis.call('GET', KEYS[3]))
-  local outage = last ~= nil and now - last > a.quiet
   local all = redis.call('HGETALL', KEYS[1])
-  local live, lost, unreadable = {}, {}, {}
+  local last = nil
   for i = 1, #all, 2 do
-    local id, entry = all[i], entry_of(all[i + 1])
-    if entry == nil then
-      unreadable[id] = true
-    elseif outage and entry.lease < now + a.lease then
-      entry.lease = now + a.lease
-      redis.call('HSET', KEYS[1], id, cjson.encode(entry))
-      live[id] = entry
-    elseif entry.lease < now then
-      remove_lost(a, id, entry, now)
-      lost[id] = entry
-    else
-      live[id] = entry
+    if all[i] == RENEWED then
+      last = tonumber(all[i + 1])
     end
   end
-  redis.call('SET', KEYS[3], now, 'PX', a.ttl)
-  redis.call('PEXPIRE', KEYS[1], a.ttl)
+  local outage = last ~= nil and now - last > a.quiet
+  local live, lost, unreadable = {}, {}, {}
+  for i = 1, #all, 2 do
+    local id = all[i]
+    if id ~= RENEWED then
+      local entry = entry_of(all[i + 1])
+      if entry == nil then
+        unreadable[id] = true
+      elseif outage and entry.lease < now + a.lease then
+        entry.lease = now + a.lease
+        redis.call('HSET', KEYS[1], id, cjson.encode(entry))
+        live[id] = entry
+      elseif entry.lease < now then
+        remove_lost(a, id, entry, now)
+        lost[id] = entry
+      else
+        live[id] = entry
+      end
+    end
+  end
+  -- Every key expires unless touched: the nodes hash and this node's sessions at every
+  -- registration, and at one renewal in several (a.touch), well within a.ttl.
+  if a.touch then
+    redis.call('PEXPIRE', KEYS[1], a.ttl)
+    redis.call('PEXPIRE', KEYS[2], a.ttl)
+  end
   return now, live, lost, unreadable, outage
 end
 

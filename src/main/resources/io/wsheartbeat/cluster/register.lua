@@ -14,6 +14,7 @@ for _ in pairs(live) do
   nodes = nodes + 1
 end
 if held ~= nil and held.inc ~= a.inc then
+  redis.call('HSET', KEYS[1], RENEWED, now)
   return cjson.encode({granted = false, now = now, outage = outage, nodes = nodes, sessions = sessions_in(live),
     lost = lost, unreadable = unreadable, holder = held})
 end
@@ -22,9 +23,10 @@ redis.call('DEL', KEYS[2])
 for i = 2, #ARGV, 1000 do
   redis.call('HSET', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
-redis.call('PEXPIRE', KEYS[2], a.ttl)
 local entry = {inc = a.inc, lease = now + a.lease, sessions = a.sessions, address = a.address, started = a.started}
-redis.call('HSET', KEYS[1], a.node, cjson.encode(entry))
+redis.call('HSET', KEYS[1], RENEWED, now, a.node, cjson.encode(entry))
+redis.call('PEXPIRE', KEYS[1], a.ttl)
+redis.call('PEXPIRE', KEYS[2], a.ttl)
 if held == nil then
   nodes = nodes + 1
   live[a.node] = entry

@@ -11,9 +11,10 @@ local granted = false
 if mine ~= nil and mine.inc == a.inc then
   mine.lease = now + a.lease
   mine.sessions = a.sessions
-  redis.call('HSET', KEYS[1], a.node, cjson.encode(mine))
-  redis.call('PEXPIRE', KEYS[2], a.ttl)
+  redis.call('HSET', KEYS[1], RENEWED, now, a.node, cjson.encode(mine))
   granted = true
+else
+  redis.call('HSET', KEYS[1], RENEWED, now)
 end
 local nodes = 0
 for _ in pairs(live) do

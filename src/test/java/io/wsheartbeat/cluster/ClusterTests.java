@@ -181,19 +181,24 @@ class ClusterTests {
 
 		assertThat(first.get("/?lang=en").body()).as("the page shows its node and the view a node column")
 			.contains("id=\"node\"", "id=\"sessions-nodes\"", ">Node</th>");
-		for (NodeProcess node : this.nodes) {
-			JsonNode cluster = node.getJson("/api/cluster");
-			assertThat(cluster.path("node").asString()).isEqualTo(node.id());
-			assertThat(cluster.path("redisReachable").asBoolean()).isTrue();
-			assertThat(NodeProcess.stream(cluster.path("nodes")).map((n) -> n.path("id").asString()))
-				.containsExactly("node-1", "node-2", "node-3");
-			for (JsonNode listed2 : cluster.path("nodes")) {
-				NodeProcess described = byId(listed2.path("id").asString());
-				assertThat(listed2.path("address").asString()).isEqualTo("127.0.0.1:" + described.port());
-				assertThat(listed2.path("sessions").asInt()).isEqualTo(2);
-				assertThat(listed2.path("leaseExpiresAt").asString()).isNotEmpty();
-			}
-		}
+		// Each node reads the list of nodes at most once per renew period.
+		await("every node lists the three nodes and their sessions").atMost(RENEW_PERIOD.multipliedBy(2).plusSeconds(1))
+			.pollInterval(Duration.ofMillis(100))
+			.untilAsserted(() -> {
+				for (NodeProcess node : this.nodes) {
+					JsonNode cluster = node.getJson("/api/cluster");
+					assertThat(cluster.path("node").asString()).isEqualTo(node.id());
+					assertThat(cluster.path("redisReachable").asBoolean()).isTrue();
+					assertThat(NodeProcess.stream(cluster.path("nodes")).map((n) -> n.path("id").asString()))
+						.containsExactly("node-1", "node-2", "node-3");
+					for (JsonNode listed2 : cluster.path("nodes")) {
+						NodeProcess described = byId(listed2.path("id").asString());
+						assertThat(listed2.path("address").asString()).isEqualTo("127.0.0.1:" + described.port());
+						assertThat(listed2.path("sessions").asInt()).as(node.id() + " on " + described.id()).isEqualTo(2);
+						assertThat(listed2.path("leaseExpiresAt").asString()).isNotEmpty();
+					}
+				}
+			});
 	}
 
 	@Test
@@ -270,9 +275,10 @@ class ClusterTests {
 		// The nodes renew their leases all the time: compare in a moment when Redis counted nothing
 		// new between reading it before the nodes and after. Three nodes renewing once a second
 		// leave such moments every few hundred ms; ten renew periods leave room for a busy machine.
-		List<String> commands = List.of("evalsha", "eval", "subscribe");
+		// The scripts: Redis also counts the commands run inside them, under their own names.
+		List<String> commands = List.of("evalsha", "eval");
 		Map<String, Long> sent = new TreeMap<>();
-		await("a moment when Redis and the nodes agree").atMost(RENEW_PERIOD.multipliedBy(10))
+		await("a moment when Redis and the nodes agree").atMost(RENEW_PERIOD.multipliedBy(30))
 			.pollInterval(Duration.ofMillis(50))
 			.untilAsserted(() -> {
 				Map<String, Long> before = this.redis.commandCalls();
@@ -295,7 +301,6 @@ class ClusterTests {
 			});
 		logger.info("Redis commands the nodes sent, by their count and by Redis's: {}", sent);
 		assertThat(sent.get("evalsha")).as("renewals, at least").isPositive();
-		assertThat(sent.get("subscribe")).as("a subscription per node").isGreaterThanOrEqualTo(this.nodes.size());
 	}
 
 	@Test
@@ -455,8 +460,11 @@ class ClusterTests {
 		for (NodeProcess survivor : survivors) {
 			JsonNode closed = recentlyClosed(survivor, onKilled.iterator().next());
 			assertThat(closed.path("closeReason").asString()).isEqualTo("node node-2 lost: its lease ran out");
-			assertThat(NodeProcess.stream(survivor.getJson("/api/cluster").path("nodes")).map((n) -> n.path("id").asString()))
-				.containsExactly("node-1", "node-3");
+			// A survivor reads the list of nodes again at its next renewal at the latest.
+			await(survivor.id() + " lists the survivors only").atMost(RENEW_PERIOD.plusSeconds(1))
+				.untilAsserted(() -> assertThat(
+						NodeProcess.stream(survivor.getJson("/api/cluster").path("nodes")).map((n) -> n.path("id").asString()))
+					.containsExactly("node-1", "node-3"));
 		}
 		assertThat(cleanUpsOf(killed, survivors)).as("survivors that removed node-2").isEqualTo(1);
 		this.held.removeIf((session) -> session.node().equals(killed.id()));
