@@ -25,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.wsheartbeat.HeartbeatApplication;
 import io.wsheartbeat.support.Nginx;
+import io.wsheartbeat.support.RedisSentinel;
 
 /**
  * One node of a test cluster as a process of its own, started from the test's class path as
@@ -60,16 +61,26 @@ public final class NodeProcess implements AutoCloseable {
 	 * are far smaller) keep thousands of them within the heap.
 	 */
 	public static NodeProcess start(String id, int redisPort, String... more) throws IOException {
+		return launch(id, List.of("--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort), more);
+	}
+
+	/** Starts a node that finds its Redis through {@code sentinel}, as {@link #start(String, int, String...)} does otherwise. */
+	public static NodeProcess startOnSentinel(String id, RedisSentinel sentinel, String... more) throws IOException {
+		return launch(id, List.of("--spring.data.redis.sentinel.master=" + RedisSentinel.MASTER_NAME,
+				"--spring.data.redis.sentinel.nodes=" + sentinel.sentinelNodes()), more);
+	}
+
+	private static NodeProcess launch(String id, List<String> redis, String... more) throws IOException {
 		int port = Nginx.freePort();
 		Path log = Files.createTempFile("heartbeat-" + id + "-", ".log");
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xmx768m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
 				HeartbeatApplication.class.getName(), "--server.port=" + port, "--server.address=127.0.0.1",
 				"--spring.main.banner-mode=off", "--heartbeat.cluster.enabled=true", "--heartbeat.cluster.node-id=" + id,
-				"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,
 				"--heartbeat.view.enabled=true", "--heartbeat.view.max-closed=1000", "--heartbeat.server-timeout=10m",
 				"--heartbeat.server-ping-interval=0", "--heartbeat.max-sessions-per-address=10000",
 				"--heartbeat.connection-buffer-size=1KB"));
+		command.addAll(redis);
 		command.addAll(List.of(more));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
