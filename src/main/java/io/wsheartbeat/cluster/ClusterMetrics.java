@@ -1,5 +1,6 @@
 package io.wsheartbeat.cluster;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.stereotype.Component;
@@ -34,6 +36,8 @@ class ClusterMetrics {
 
 	private final Counter nodesLost;
 
+	private final Timer renewalGaps;
+
 	private final Map<String, Counter> commands = new ConcurrentHashMap<>();
 
 	ClusterMetrics(MeterRegistry meters, ClusterState state) {
@@ -56,7 +60,15 @@ class ClusterMetrics {
 		this.nodesLost = Counter.builder("heartbeat.cluster.nodes.lost")
 			.description("Other nodes this node's renewals judged lost (their lease ran out) and removed")
 			.register(meters);
+		this.renewalGaps = Timer.builder("heartbeat.cluster.lease.renewal.gap")
+			.description("Time between two renewals of this node's lease that the store granted: the lease "
+					+ "is lost when a gap outlasts it")
+			.register(meters);
 		COMMANDS.forEach(this::counterFor);
+	}
+
+	void leaseRenewed(Duration sinceLast) {
+		this.renewalGaps.record(sinceLast);
 	}
 
 	void registered() {

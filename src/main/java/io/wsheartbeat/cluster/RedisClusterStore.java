@@ -1,6 +1,5 @@
 package io.wsheartbeat.cluster;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,14 +7,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import io.lettuce.core.MapScanCursor;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.StringCodec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -48,10 +44,9 @@ import io.wsheartbeat.cluster.SessionChanges.Opened;
  * <li>{@code {prefix}:closed}: a list of the sessions closed lately, {@link ClosedRecord}s.
  * </ul>
  *
- * <p>One connection per kind of caller (the lease, the announcements, the views), each made on
- * first use: Lettuce answers a connection's commands in order, so a view's read must not stand
- * in front of a renewal. Connections reconnect by themselves; while one is down its commands
- * fail at once (see {@link ClusterConfiguration}), and each waits at most the command timeout.
+ * <p>One {@link RedisConnection} per kind of caller (the lease, the announcements, the views):
+ * Lettuce answers a connection's commands in order, so a view's read must not stand in front of
+ * a renewal.
  */
 @Component
 @ConditionalOnBooleanProperty("heartbeat.cluster.enabled")
@@ -60,11 +55,7 @@ class RedisClusterStore implements ClusterStore {
 	/** The field of the nodes hash that is not a node (judge.lua's RENEWED). */
 	static final String RENEWED = "~renewed";
 
-	private final LettuceConnectionFactory connectionFactory;
-
 	private final JsonMapper jsonMapper;
-
-	private final Duration timeout;
 
 	private final Judge judge;
 
@@ -77,17 +68,16 @@ class RedisClusterStore implements ClusterStore {
 
 	private long renewals;
 
-	private final Connection lease = new Connection();
+	private final RedisConnection lease;
 
-	private final Connection writes = new Connection();
+	private final RedisConnection writes;
 
-	private final Connection reads = new Connection();
+	private final RedisConnection reads;
 
 	RedisClusterStore(LettuceConnectionFactory connectionFactory, JsonMapper jsonMapper, RedisTimeout timeout,
 			HeartbeatProperties properties, ClusterMetrics metrics) {
-		this.connectionFactory = connectionFactory;
 		this.jsonMapper = jsonMapper;
-		this.timeout = timeout.value();
+
 		HeartbeatProperties.Cluster cluster = properties.cluster();
 		String tag = "{" + cluster.keyPrefix() + "}:";
 		// Redis counts as having been away once no node renewed for two renew periods: every
@@ -97,6 +87,9 @@ class RedisClusterStore implements ClusterStore {
 		this.keys = new String[] { tag + "nodes", null, tag + "closed" };
 		this.renewalsPerTouch = Math.max(1, cluster.keyTtl().toMillis() / (4 * cluster.renewPeriod().toMillis()));
 		this.commandsSent = metrics::redisCommandSent;
+		this.lease = new RedisConnection(connectionFactory, timeout.value(), this.commandsSent);
+		this.writes = new RedisConnection(connectionFactory, timeout.value(), this.commandsSent);
+		this.reads = new RedisConnection(connectionFactory, timeout.value(), this.commandsSent);
 	}
 
 	private String[] keysFor(String node) {
@@ -152,7 +145,7 @@ class RedisClusterStore implements ClusterStore {
 
 	@Override
 	public Map<String, NodeEntry> nodes(Consumer<String> unreadable) {
-		Map<String, String> all = this.reads.commands(this, "hgetall").hgetall(this.keys[0]);
+		Map<String, String> all = this.reads.commands("hgetall").hgetall(this.keys[0]);
 		Map<String, NodeEntry> nodes = new LinkedHashMap<>();
 		all.forEach((id, raw) -> {
 			if (id.equals(RENEWED)) {
@@ -181,7 +174,7 @@ class RedisClusterStore implements ClusterStore {
 			skip = Integer.parseInt(position.substring(dot + 1));
 		}
 		Map<String, Announced> sessions = new LinkedHashMap<>();
-		RedisCommands<String, String> commands = this.reads.commands(this, "hscan");
+		RedisCommands<String, String> commands = this.reads.commands("hscan");
 		ScanArgs count = ScanArgs.Builder.limit(Math.max(limit, 10));
 		// Each scan asks for about a page; a few of them at most, however sparse the hash.
 		for (int scans = 0; scans < 8; scans++) {
@@ -214,7 +207,7 @@ class RedisClusterStore implements ClusterStore {
 	@Override
 	public List<ClosedRecord> closed(int max) {
 		List<ClosedRecord> closed = new ArrayList<>();
-		for (String raw : this.reads.commands(this, "lrange").lrange(this.keys[2], 0, max - 1)) {
+		for (String raw : this.reads.commands("lrange").lrange(this.keys[2], 0, max - 1)) {
 			ClosedRecord record = read(raw, ClosedRecord.class);
 			if (record != null && record.id() != null) {
 				closed.add(record);
@@ -235,9 +228,9 @@ class RedisClusterStore implements ClusterStore {
 
 	// EVALSHA sends the script's digest, not its text; a Redis that restarted has forgotten the
 	// script, and EVAL sends it whole once, which also loads it again.
-	private <T> T run(Connection over, Script script, ScriptOutputType type, String[] keys, List<String> args) {
+	private <T> T run(RedisConnection over, Script script, ScriptOutputType type, String[] keys, List<String> args) {
 		String[] values = args.toArray(String[]::new);
-		RedisCommands<String, String> commands = over.commands(this, "evalsha");
+		RedisCommands<String, String> commands = over.commands("evalsha");
 		try {
 			return commands.evalsha(script.digest(), type, keys, values);
 		}
@@ -256,40 +249,6 @@ class RedisClusterStore implements ClusterStore {
 		this.lease.close();
 		this.writes.close();
 		this.reads.close();
-	}
-
-	/** One connection, made on first use; once made, it reconnects by itself. */
-	private static final class Connection {
-
-		private StatefulRedisConnection<String, String> connection;
-
-		/**
-		 * The connection's commands, counting {@code command} as sent. While the connection is
-		 * down Lettuce rejects commands at once, without sending them: those are not counted, so
-		 * that the count stays what Redis received.
-		 */
-		synchronized RedisCommands<String, String> commands(RedisClusterStore store, String command) {
-			if (this.connection == null) {
-				if (!(store.connectionFactory.getRequiredNativeClient() instanceof RedisClient client)) {
-					throw new IllegalStateException("heartbeat.cluster needs one Redis server (or Sentinel)");
-				}
-				StatefulRedisConnection<String, String> made = client.connect(StringCodec.UTF8);
-				made.setTimeout(store.timeout);
-				this.connection = made;
-			}
-			if (this.connection.isOpen()) {
-				store.commandsSent.accept(command);
-			}
-			return this.connection.sync();
-		}
-
-		synchronized void close() {
-			if (this.connection != null) {
-				this.connection.close();
-				this.connection = null;
-			}
-		}
-
 	}
 
 }

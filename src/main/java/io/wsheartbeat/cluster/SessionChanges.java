@@ -74,7 +74,8 @@ class SessionChanges implements SessionListener {
 				(status.getReason() != null) ? status.getReason() : "", this.wallClock.millis()));
 	}
 
-	private void offer(Change change) {
+	/** A change told by other means than a listener's call (the scale harness's synthetic sessions). */
+	void offer(Change change) {
 		if (this.size.incrementAndGet() > this.capacity) {
 			this.size.decrementAndGet();
 			this.overflowed.set(true);

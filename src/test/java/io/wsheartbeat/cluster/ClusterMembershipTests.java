@@ -207,7 +207,7 @@ class ClusterMembershipTests {
 			this.changes = new SessionChanges(properties, Clock.systemUTC());
 			this.state = new ClusterState(self, this.registry, Clock.systemUTC());
 			ClusterMetrics metrics = new ClusterMetrics(this.meters, this.state);
-			this.membership = new ClusterMembership(properties, self, this.registry, this.changes,
+			this.membership = new ClusterMembership(properties, self, new LocalSessions.Registry(this.registry), this.changes,
 					ClusterMembershipTests.this.store, this.state, metrics, ClusterMembershipTests.this.clock);
 		}
 
