@@ -54,9 +54,9 @@ class FaultSimulator implements SimulatedFaults, SessionListener {
 
 	private final NodeStop nodeStop = new NodeStop();
 
-	FaultSimulator(HeartbeatProperties properties, ObjectProvider<WebSocketConnections> connections,
+	FaultSimulator(HeartbeatProperties properties, DemoProperties demo, ObjectProvider<WebSocketConnections> connections,
 			ObjectProvider<ServerNode> node) {
-		this.maxAckDelay = properties.demo().maxAckDelay();
+		this.maxAckDelay = demo.maxAckDelay();
 		this.connections = connections.getIfAvailable(() -> WebSocketConnections.PORTABLE);
 		this.lease = properties.cluster().lease();
 		this.node = node.getIfAvailable();

@@ -69,6 +69,8 @@ class RestartStorm implements DisposableBean {
 
 	private final HeartbeatProperties properties;
 
+	private final DemoProperties demo;
+
 	private final Environment environment;
 
 	private final JsonMapper jsonMapper;
@@ -83,10 +85,11 @@ class RestartStorm implements DisposableBean {
 
 	private final HttpClient http = HttpClient.newBuilder().executor(this.connecting).build();
 
-	RestartStorm(SessionRegistry registry, HeartbeatProperties properties, Environment environment,
+	RestartStorm(SessionRegistry registry, HeartbeatProperties properties, DemoProperties demo, Environment environment,
 			JsonMapper jsonMapper) {
 		this.registry = registry;
 		this.properties = properties;
+		this.demo = demo;
 		this.environment = environment;
 		this.jsonMapper = jsonMapper;
 		this.timers.setRemoveOnCancelPolicy(true);
@@ -116,9 +119,9 @@ class RestartStorm implements DisposableBean {
 	 * @throws IllegalStateException if the clients could not connect
 	 */
 	Optional<StormResult> run(int clients, Backoff backoff) {
-		if (clients < 1 || clients > this.properties.demo().stormMaxClients()) {
+		if (clients < 1 || clients > this.demo.stormMaxClients()) {
 			throw new IllegalArgumentException("clients must be from 1 to "
-					+ this.properties.demo().stormMaxClients() + " (heartbeat.demo.storm-max-clients)");
+					+ this.demo.stormMaxClients() + " (heartbeat.demo.storm-max-clients)");
 		}
 		if (!this.running.compareAndSet(false, true)) {
 			return Optional.empty();
