@@ -148,12 +148,14 @@ class FaultSimulator implements WebSocketHandlerDecoratorFactory, DisposableBean
 		/**
 		 * Answers a {@code simulate} frame and takes it no further: a request for a fault is the
 		 * demo's business, not the heartbeat's, so it neither counts as the session's activity
-		 * nor toward its message rate (a demo client may stop the whole node anyway). A frame
-		 * in parts goes on to the heartbeat whole, whatever it holds: a request for a fault fits
-		 * in one part, and the heartbeat gathers parts and bounds their size.
+		 * nor toward its message rate (a demo client may stop the whole node anyway). A message
+		 * that comes in parts goes on to the heartbeat, whatever it holds: a request for a fault
+		 * fits in one part, and the heartbeat is what gathers parts and bounds their size.
 		 */
 		@Override
 		public void handleMessage(WebSocketSession session, WebSocketMessage<?> message) throws Exception {
+			// Every whole message is decoded here and again by the heartbeat: a cost of the demo's
+			// alone, which the product, with nothing wrapping its handler, does not pay.
 			FaultySession faulty = faultySession(session);
 			if (faulty != null && message instanceof TextMessage text && faulty.isWholeMessage(text.isLast())
 					&& FaultSimulator.this.decoder.decode(text.getPayload()) instanceof Simulate request) {

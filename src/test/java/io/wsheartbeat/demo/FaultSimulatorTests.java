@@ -26,9 +26,9 @@ import io.wsheartbeat.support.TestProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.willAnswer;
-import static org.mockito.ArgumentMatchers.any;
 
 /**
  * The demo's faults as a decorator of the heartbeat's own handler: acks dropped or held on their
