@@ -6,9 +6,11 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.handler.WebSocketHandlerDecoratorFactory;
 import org.springframework.web.socket.server.HandshakeHandler;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
@@ -18,6 +20,11 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
  *
  * <p>How the container upgrades a request is the container's business: a {@link HandshakeHandler}
  * bean, where one exists ({@code io.wsheartbeat.tomcat} has one), or Spring's default.
+ *
+ * <p>Whatever else a deployment does with the frames on {@code /ws} wraps the handler from outside,
+ * as spring-websocket's own decorators do: each {@link WebSocketHandlerDecoratorFactory} bean
+ * decorates it, in their order. The product has none, so nothing stands between the container
+ * and the handler; the demo's simulated faults are one.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
@@ -28,14 +35,18 @@ class HeartbeatConfiguration implements WebSocketConfigurer {
 
 	private final HeartbeatProperties properties;
 
-	private final HeartbeatHandler handler;
+	private final WebSocketHandler handler;
 
 	private final HandshakeHandler handshakeHandler;
 
 	HeartbeatConfiguration(HeartbeatProperties properties, HeartbeatHandler handler,
-			ObjectProvider<HandshakeHandler> handshakeHandler) {
+			ObjectProvider<WebSocketHandlerDecoratorFactory> decorators, ObjectProvider<HandshakeHandler> handshakeHandler) {
 		this.properties = properties;
-		this.handler = handler;
+		WebSocketHandler decorated = handler;
+		for (WebSocketHandlerDecoratorFactory decorator : decorators.orderedStream().toList()) {
+			decorated = decorator.decorate(decorated);
+		}
+		this.handler = decorated;
 		this.handshakeHandler = handshakeHandler.getIfAvailable(DefaultHandshakeHandler::new);
 	}
 

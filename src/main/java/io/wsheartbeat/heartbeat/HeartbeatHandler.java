@@ -1,7 +1,6 @@
 package io.wsheartbeat.heartbeat;
 
 import java.time.Clock;
-import java.time.Duration;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +32,9 @@ import io.wsheartbeat.heartbeat.protocol.OutboundMessage.Welcome;
  * The {@code /ws} endpoint: protocol v1. Welcomes each session with its timings, answers every
  * heartbeat at once, echoes messages, and answers input it cannot use with an error frame while
  * keeping the session open. Binary frames are refused with 1003 by {@link TextWebSocketHandler}.
+ * It simulates no faults: a {@code simulate} frame that reaches it is refused with
+ * {@code faults-disabled}. The demo's faults wrap it from outside, as a decorator of this handler
+ * that answers those frames before they get here (see {@link HeartbeatConfiguration}).
  *
  * <p>It takes messages in parts ({@link #supportsPartialMessages()}), so that the container's
  * per-session message buffers can be small: a text message larger than them is gathered in its
@@ -46,6 +48,10 @@ class HeartbeatHandler extends TextWebSocketHandler {
 
 	// How a session that failed in transport shows in the view: the connection is gone without a close frame.
 	private static final CloseStatus TRANSPORT_FAILED = CloseStatus.NO_CLOSE_FRAME.withReason("transport error");
+
+	// The answer to every simulate frame that reaches the handler: the product simulates no faults.
+	private static final ErrorReply FAULTS_DISABLED = new ErrorReply(ErrorReply.FAULTS_DISABLED,
+			"simulated faults are off (heartbeat.demo.faults-enabled=false; the demo profile turns them on)");
 
 	private final InboundDecoder decoder = new InboundDecoder();
 
@@ -61,11 +67,7 @@ class HeartbeatHandler extends TextWebSocketHandler {
 
 	private final HeartbeatMetrics metrics;
 
-	private final SessionTasks tasks;
-
 	private final WebSocketConnections connections;
-
-	private final SimulatedFaults faults;
 
 	// The cluster node this server is, or null on its own: then the welcome names no node.
 	private final String node;
@@ -74,18 +76,15 @@ class HeartbeatHandler extends TextWebSocketHandler {
 	private final int maxMessageLength;
 
 	HeartbeatHandler(HeartbeatProperties properties, SessionRegistry registry, JsonMapper jsonMapper,
-			MonotonicClock monotonicClock, Clock wallClock, HeartbeatMetrics metrics, SessionTasks tasks,
-			ObjectProvider<WebSocketConnections> connections, ObjectProvider<SimulatedFaults> faults,
-			ObjectProvider<ServerNode> node) {
+			MonotonicClock monotonicClock, Clock wallClock, HeartbeatMetrics metrics,
+			ObjectProvider<WebSocketConnections> connections, ObjectProvider<ServerNode> node) {
 		this.properties = properties;
 		this.registry = registry;
 		this.jsonMapper = jsonMapper;
 		this.monotonicClock = monotonicClock;
 		this.wallClock = wallClock;
 		this.metrics = metrics;
-		this.tasks = tasks;
 		this.connections = connections.getIfAvailable(() -> WebSocketConnections.PORTABLE);
-		this.faults = faults.getIfAvailable(() -> SimulatedFaults.OFF);
 		ServerNode serverNode = node.getIfAvailable();
 		this.node = (serverNode != null) ? serverNode.id() : null;
 		this.maxMessageLength = (int) properties.maxMessageSize().toBytes();
@@ -154,11 +153,8 @@ class HeartbeatHandler extends TextWebSocketHandler {
 		else if (message instanceof Message text) {
 			send(tracked, new Echo(text.text(), this.wallClock.millis()));
 		}
-		else if (message instanceof Simulate simulate) {
-			OutboundMessage answer = this.faults.simulate(tracked, simulate);
-			if (answer != null) {
-				send(tracked, answer);
-			}
+		else if (message instanceof Simulate) {
+			send(tracked, FAULTS_DISABLED);
 		}
 		else if (message instanceof Unusable unusable) {
 			reject(tracked, unusable);
@@ -173,16 +169,7 @@ class HeartbeatHandler extends TextWebSocketHandler {
 		if (heartbeat.rtt() != null) {
 			tracked.rttReported(heartbeat.rtt());
 		}
-		Duration delay = this.faults.ackDelay(tracked);
-		if (delay == null) {
-			logger.debug("Dropped the ack to {} (simulated fault)", tracked);
-		}
-		else if (delay.isZero()) {
-			ack(tracked, heartbeat);
-		}
-		else {
-			this.tasks.later(() -> ack(tracked, heartbeat), delay);
-		}
+		ack(tracked, heartbeat);
 	}
 
 	private void ack(TrackedSession tracked, Heartbeat heartbeat) {

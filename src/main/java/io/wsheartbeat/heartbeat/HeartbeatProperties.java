@@ -47,7 +47,6 @@ import org.springframework.validation.annotation.Validated;
  * long as it is open (socket read and write, frame in and out, message); heartbeat frames fit in
  * far less than the default, and a larger message is assembled from parts while it comes in
  * @param view the live sessions view: how often it refreshes, how long closed sessions stay in it
- * @param demo the demo's fault controls
  * @param cluster cluster mode: several nodes sharing one view of every session through Redis
  */
 @Validated
@@ -71,7 +70,6 @@ public record HeartbeatProperties(
 		@DefaultValue("64KB") @NotNull DataSize sendBufferLimit,
 		@DefaultValue("256B") @NotNull DataSize connectionBufferSize,
 		@DefaultValue @Valid @NotNull View view,
-		@DefaultValue @Valid @NotNull Demo demo,
 		@DefaultValue @Valid @NotNull Cluster cluster) {
 
 	/**
@@ -92,19 +90,6 @@ public record HeartbeatProperties(
 		boolean isRefreshPositive() {
 			return refresh == null || isPositive(refresh);
 		}
-	}
-
-	/**
-	 * The demo's fault controls. Off unless switched on: in production a client must not be able
-	 * to ask the server to drop its acks or its connection.
-	 * @param faultsEnabled whether clients may ask for simulated faults and restart storms
-	 * @param stormMaxClients the most synthetic clients one restart storm may open
-	 * @param maxAckDelay the longest ack delay a client may ask for
-	 */
-	public record Demo(
-			@DefaultValue("false") boolean faultsEnabled,
-			@DefaultValue("500") @Min(1) @Max(5000) int stormMaxClients,
-			@DefaultValue("30s") @NotNull Duration maxAckDelay) {
 	}
 
 	/**
@@ -188,12 +173,6 @@ public record HeartbeatProperties(
 	@AssertTrue(message = "heartbeat.interval and heartbeat.slow-interval must not be above heartbeat.max-interval, or the server reaps clients that beat on time")
 	boolean isEveryIntervalWithinMaxInterval() {
 		return !allSet() || (interval.compareTo(maxInterval) <= 0 && slowInterval.compareTo(maxInterval) <= 0);
-	}
-
-	@AssertTrue(message = "heartbeat.demo.storm-max-clients must be below heartbeat.max-sessions-per-address and heartbeat.max-sessions while heartbeat.demo.faults-enabled: the storm's clients all come from the server's own address")
-	boolean isStormWithinTheSessionLimits() {
-		return demo == null || !demo.faultsEnabled()
-				|| (demo.stormMaxClients() < maxSessionsPerAddress && demo.stormMaxClients() < maxSessions);
 	}
 
 	@AssertTrue(message = "heartbeat.ack-timeout must be below heartbeat.slow-interval")

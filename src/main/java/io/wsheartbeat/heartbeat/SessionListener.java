@@ -4,7 +4,7 @@ import org.springframework.web.socket.CloseStatus;
 
 /**
  * Hears every session enter and leave the {@link SessionRegistry}, once each: what the server's
- * view remembers of closed sessions, and what the demo forgets of a session's faults, follow the
+ * view remembers of closed sessions, and what a cluster node announces to the others, follow the
  * registry without the registry knowing either.
  *
  * <p>Called on the thread that added or removed the session (a container thread, the reaper's, or

@@ -232,22 +232,6 @@ public class SessionRegistry implements SmartInitializingSingleton {
 		}
 	}
 
-	/**
-	 * Closes the given sessions at once, as a restarting server would.
-	 * @return how many of them were open
-	 */
-	public int closeAll(Collection<String> ids, CloseStatus status) {
-		int closed = 0;
-		for (String id : ids) {
-			Optional<TrackedSession> session = remove(id, status);
-			if (session.isPresent()) {
-				session.get().close(status);
-				closed++;
-			}
-		}
-		return closed;
-	}
-
 	Optional<TrackedSession> find(String id) {
 		return Optional.ofNullable(this.sessions.get(id));
 	}

@@ -19,16 +19,15 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 
 /**
- * Runs the pings and closes that the reaper and the pinger decide on, and the demo's delayed
- * acks, away from the scheduler thread. Any send can block while a client's TCP window is full
- * (up to {@code heartbeat.send-time-limit}), and on the scheduler's thread that would hold up
- * every other session's reaping and pinging. Here a stuck client holds one worker at most, for a
+ * Runs the pings and closes that the reaper and the pinger decide on, away from the scheduler
+ * thread. Any send can block while a client's TCP window is full (up to
+ * {@code heartbeat.send-time-limit}), and on the scheduler's thread that would hold up every
+ * other session's reaping and pinging. Here a stuck client holds one worker at most, for a
  * bounded time.
  *
  * <p>The queue is bounded too, at twice {@code heartbeat.max-sessions} tasks: beyond that a ping
- * or a delayed ack is dropped (the next round sends another; a missing ack is what the client's
- * ack timeout is for), and a close is done on the caller's thread, because a dead session must
- * not be forgotten.
+ * is dropped (the next round sends another), and a close is done on the caller's thread, because
+ * a dead session must not be forgotten.
  */
 @Component
 class SessionTasks implements DisposableBean {
@@ -90,13 +89,6 @@ class SessionTasks implements DisposableBean {
 		}
 		finally {
 			checks.cancel(false);
-		}
-	}
-
-	/** Runs {@code task} after {@code delay}; dropped if the queue is full. */
-	void later(Runnable task, Duration delay) {
-		if (!tryRun(task, delay)) {
-			logger.debug("Delayed task dropped: the task queue is full");
 		}
 	}
 

@@ -1,5 +1,6 @@
 package io.wsheartbeat.web;
 
+import io.wsheartbeat.demo.DemoProperties;
 import io.wsheartbeat.heartbeat.HeartbeatProperties;
 
 /**
@@ -18,8 +19,7 @@ import io.wsheartbeat.heartbeat.HeartbeatProperties;
 record DemoControls(boolean faultsEnabled, long maxAckDelay, long suggestedAckDelay, int stormMaxClients,
 		long stormInitialDelay, boolean stopNode, long lease) {
 
-	static DemoControls from(HeartbeatProperties properties) {
-		HeartbeatProperties.Demo demo = properties.demo();
+	static DemoControls from(HeartbeatProperties properties, DemoProperties demo) {
 		long maxAckDelay = demo.maxAckDelay().toMillis();
 		long slow = Math.round(properties.slowRtt().toMillis() * 1.5 / 100.0) * 100;
 		long belowAckTimeout = properties.ackTimeout().toMillis() * 4 / 5;

@@ -2,6 +2,7 @@ package io.wsheartbeat.web;
 
 import java.util.Locale;
 
+import io.wsheartbeat.demo.DemoProperties;
 import io.wsheartbeat.heartbeat.HeartbeatProperties;
 
 import org.springframework.stereotype.Controller;
@@ -20,17 +21,20 @@ class PageController {
 
 	private final HeartbeatProperties properties;
 
+	private final DemoProperties demo;
+
 	private final ClientMessages clientMessages;
 
-	PageController(HeartbeatProperties properties, ClientMessages clientMessages) {
+	PageController(HeartbeatProperties properties, DemoProperties demo, ClientMessages clientMessages) {
 		this.properties = properties;
+		this.demo = demo;
 		this.clientMessages = clientMessages;
 	}
 
 	@GetMapping("/")
 	String index(Locale locale, Model model) {
 		model.addAttribute("timings", ClientTimings.from(this.properties));
-		model.addAttribute("demo", DemoControls.from(this.properties));
+		model.addAttribute("demo", DemoControls.from(this.properties, this.demo));
 		model.addAttribute("clientMessages", this.clientMessages.asJson(locale));
 		model.addAttribute("viewEnabled", this.properties.view().enabled());
 		model.addAttribute("clusterEnabled", this.properties.cluster().enabled());
@@ -51,7 +55,7 @@ class PageController {
 	/** The restart storm: full jitter next to a fixed delay. */
 	@GetMapping("/storm")
 	String storm(Locale locale, Model model) {
-		model.addAttribute("demo", DemoControls.from(this.properties));
+		model.addAttribute("demo", DemoControls.from(this.properties, this.demo));
 		model.addAttribute("clientMessages", this.clientMessages.asJson(locale));
 		model.addAttribute("nav", "storm");
 		return "storm";

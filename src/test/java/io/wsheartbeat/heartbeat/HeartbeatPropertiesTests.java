@@ -81,18 +81,6 @@ class HeartbeatPropertiesTests {
 	}
 
 	@Test
-	void aRestartStormLargerThanThePerAddressLimitStopsTheStartWhenFaultsAreOn() {
-		this.runner.withPropertyValues("heartbeat.demo.faults-enabled=true", "heartbeat.max-sessions-per-address=100")
-			.run((context) -> {
-				assertThat(context).hasFailed();
-				assertThat(context.getStartupFailure()).rootCause()
-					.hasMessageContaining("heartbeat.demo.storm-max-clients must be below heartbeat.max-sessions-per-address");
-			});
-		this.runner.withPropertyValues("heartbeat.demo.faults-enabled=false", "heartbeat.max-sessions-per-address=100")
-			.run((context) -> assertThat(context).hasNotFailed());
-	}
-
-	@Test
 	void negativeTimingStopsTheStart() {
 		assertStartFails("heartbeat.reaper-period=-1s", "must be positive");
 	}

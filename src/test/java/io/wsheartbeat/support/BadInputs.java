@@ -8,8 +8,8 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.engine.SourceOfRandomness;
 
-import io.wsheartbeat.heartbeat.SimulatedFaults;
 import io.wsheartbeat.heartbeat.protocol.InboundDecoder;
+import io.wsheartbeat.heartbeat.protocol.OutboundMessage.ErrorReply;
 
 /**
  * What a hostile or broken client might put in a text frame, as jqwik arbitraries: the decoder's
@@ -21,7 +21,7 @@ public final class BadInputs {
 	/** Every {@code error} code protocol v1 documents. */
 	public static final List<String> ERROR_CODES = List.of(InboundDecoder.INVALID_JSON, InboundDecoder.NOT_AN_OBJECT,
 			InboundDecoder.MISSING_TYPE, InboundDecoder.UNKNOWN_TYPE, InboundDecoder.INVALID_FIELD,
-			SimulatedFaults.FAULTS_DISABLED);
+			ErrorReply.FAULTS_DISABLED);
 
 	private static final List<String> FIELDS = List.of("type", "timestamp", "interval", "rtt", "text");
 

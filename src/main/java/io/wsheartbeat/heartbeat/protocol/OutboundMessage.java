@@ -94,6 +94,9 @@ public sealed interface OutboundMessage {
 	@JsonPropertyOrder({ "type", "code" })
 	record ErrorReply(String code, String message) implements OutboundMessage {
 
+		/** The code for a {@code simulate} that this server does not carry out. */
+		public static final String FAULTS_DISABLED = "faults-disabled";
+
 		@Override
 		public String type() {
 			return "error";

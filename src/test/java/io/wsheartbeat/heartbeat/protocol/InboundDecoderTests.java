@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.wsheartbeat.heartbeat.protocol.InboundMessage.Heartbeat;
 import io.wsheartbeat.heartbeat.protocol.InboundMessage.Message;
+import io.wsheartbeat.heartbeat.protocol.InboundMessage.Simulate;
 import io.wsheartbeat.heartbeat.protocol.InboundMessage.Unusable;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +38,28 @@ class InboundDecoderTests {
 	@Test
 	void decodesTheReferencesBareHeartbeat() {
 		assertThat(this.decoder.decode("{\"type\":\"heartbeat\"}")).isEqualTo(new Heartbeat(null, null, null));
+	}
+
+	@Test
+	void decodesASimulateWithTheFaultAsNamedWhicheverFaultItNames() {
+		assertThat(this.decoder.decode("{\"type\":\"simulate\",\"fault\":\"delay-acks\",\"delay\":1500}"))
+			.isEqualTo(new Simulate("delay-acks", Duration.ofMillis(1500)));
+		assertThat(this.decoder.decode("{\"type\":\"simulate\",\"fault\":\"no-such-fault\"}"))
+			.as("which faults exist is the demo's business")
+			.isEqualTo(new Simulate("no-such-fault", null));
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+			"`{\"type\":\"simulate\"}`                          | \"fault\" must be a string",
+			"`{\"type\":\"simulate\",\"fault\":1}`              | \"fault\" must be a string",
+			"`{\"type\":\"simulate\",\"fault\":\"none\",\"delay\":-1}` | \"delay\" must be a whole number",
+			"`{\"type\":\"simulate\",\"fault\":\"none\",\"delay\":1.5}` | \"delay\" must be a whole number" })
+	void refusesASimulateWithoutAFaultNameOrWithADelayThatIsNotOne(String frame, String problem) {
+		assertThat(this.decoder.decode(frame)).isInstanceOfSatisfying(Unusable.class, (unusable) -> {
+			assertThat(unusable.code()).isEqualTo(InboundDecoder.INVALID_FIELD);
+			assertThat(unusable.message()).startsWith(problem);
+		});
 	}
 
 	@Test

@@ -1,14 +1,15 @@
-package io.wsheartbeat.heartbeat.protocol;
+package io.wsheartbeat.demo;
 
 import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The faults a client of the demo may ask the server to simulate on its own session, with
- * {@code {"type":"simulate","fault":"..."}}, when {@code heartbeat.demo.faults-enabled} is true;
- * and, in cluster mode, a crash of the node the session is on.
+ * The faults a client of the demo may ask the server for, with
+ * {@code {"type":"simulate","fault":"..."}}: each on its own session, or, in cluster mode, the
+ * crash of the node the session is on. The protocol carries the name; only the demo knows what
+ * it means.
  */
-public enum SimulatedFault {
+enum SimulatedFault {
 
 	/** Keep the socket, drop this session's acks: the client's ack timeout must fire (4001). */
 	DROP_ACKS("drop-acks"),
@@ -34,15 +35,15 @@ public enum SimulatedFault {
 		this.wireName = wireName;
 	}
 
-	public String wireName() {
+	String wireName() {
 		return this.wireName;
 	}
 
-	public static Optional<SimulatedFault> fromWireName(String wireName) {
+	static Optional<SimulatedFault> fromWireName(String wireName) {
 		return Arrays.stream(values()).filter((fault) -> fault.wireName.equals(wireName)).findFirst();
 	}
 
-	public static String wireNames() {
+	static String wireNames() {
 		return String.join(", ", Arrays.stream(values()).map(SimulatedFault::wireName).toList());
 	}
 
