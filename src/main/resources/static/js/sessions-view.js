@@ -109,7 +109,10 @@ export class SessionsTable {
     return this.#ownSessionIds.has(id);
   }
 
-  /** @param {{at: string, open: object[], recentlyClosed: object[], cluster?: object}} view */
+  /**
+   * @param {{at: string, open: object[], openTotal?: number, missing?: string[], recentlyClosed: object[],
+   *   cluster?: object}} view one page of the open sessions (`open`), and how many are open in all
+   */
   render(view) {
     this.#lastView = view;
     const t = this.#t;
@@ -119,11 +122,14 @@ export class SessionsTable {
     const open = [...view.open];
     // The page's own session first, so it is never cut off below a storm's hundreds.
     open.sort((a, b) => this.#isOwn(b.id) - this.#isOwn(a.id));
-    const rows = open.slice(0, MAX_OPEN_ROWS).map((session) => this.#openRow(session, clustered));
-    if (open.length > MAX_OPEN_ROWS) {
+    const shown = open.slice(0, MAX_OPEN_ROWS);
+    const rows = shown.map((session) => this.#openRow(session, clustered));
+    // The server sends a page; the total counts every node's sessions.
+    const total = Math.max(view.openTotal ?? open.length, shown.length);
+    if (total > shown.length) {
       const more = document.createElement('tr');
       more.className = 'row-more';
-      const td = cell('more', t('sessions.more', { count: open.length - MAX_OPEN_ROWS }));
+      const td = cell('more', t('sessions.more', { count: total - shown.length }));
       td.colSpan = columns;
       more.append(td);
       rows.push(more);
@@ -142,11 +148,11 @@ export class SessionsTable {
     }
     this.#body.replaceChildren(...rows);
     if (clustered) {
-      this.#renderNodes(view.cluster, at);
+      this.#renderNodes(view.cluster, at, view.missing ?? []);
     }
     if (this.#summary !== null) {
       this.#summary.textContent = t('sessions.summary', {
-        open: view.open.length,
+        open: total,
         closed: view.recentlyClosed.length,
       });
     }
@@ -242,8 +248,8 @@ export class SessionsTable {
     return td;
   }
 
-  /** One line per node: its id, its sessions, how long its lease still runs; or why only one shows. */
-  #renderNodes(cluster, at) {
+  /** One line per node: its id, its sessions, how long its lease still runs; or why some are not shown. */
+  #renderNodes(cluster, at, missing) {
     if (this.#nodes === null) {
       return;
     }
@@ -253,6 +259,12 @@ export class SessionsTable {
       const warning = document.createElement('span');
       warning.className = 'cluster-unavailable';
       warning.textContent = t('sessions.nodeUnavailable', { node: cluster.node });
+      parts.push(warning);
+    }
+    if (missing.length > 0) {
+      const warning = document.createElement('span');
+      warning.className = 'cluster-unavailable';
+      warning.textContent = t('sessions.nodesMissing', { nodes: missing.join(', ') });
       parts.push(warning);
     }
     for (const node of cluster.nodes) {

@@ -72,9 +72,8 @@ class ClusterConfiguration {
 	 * stops if it leaves no room to renew the lease before it runs out.
 	 */
 	@Bean
-	RedisTimeout redisTimeout(DataRedisProperties redis, HeartbeatProperties properties) {
+	RedisTimeout redisTimeout(DataRedisProperties redis, ClusterProperties cluster) {
 		Duration timeout = (redis.getTimeout() != null) ? redis.getTimeout() : DEFAULT_TIMEOUT;
-		HeartbeatProperties.Cluster cluster = properties.cluster();
 		if (timeout.plus(cluster.renewPeriod()).compareTo(cluster.lease()) >= 0) {
 			throw new IllegalStateException("spring.data.redis.timeout (" + timeout
 					+ ") plus heartbeat.cluster.renew-period must be below heartbeat.cluster.lease ("

@@ -44,7 +44,7 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(ClusterMembership.class);
 
-	private final HeartbeatProperties.Cluster settings;
+	private final ClusterProperties settings;
 
 	private final ThisNode self;
 
@@ -69,9 +69,9 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 	// When the lease was last renewed, or 0 while it is held by no renewal yet. The lease thread only.
 	private long lastRenewalNanos;
 
-	ClusterMembership(HeartbeatProperties properties, ThisNode self, LocalSessions sessions, SessionChanges changes,
+	ClusterMembership(HeartbeatProperties properties, ClusterProperties settings, ThisNode self, LocalSessions sessions, SessionChanges changes,
 			ClusterStore store, ClusterState state, ClusterMetrics metrics, MonotonicClock clock) {
-		this.settings = properties.cluster();
+		this.settings = settings;
 		this.self = self;
 		this.sessions = sessions;
 		this.store = store;

@@ -10,7 +10,6 @@ import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.stereotype.Component;
 
-import io.wsheartbeat.heartbeat.HeartbeatProperties;
 import io.wsheartbeat.heartbeat.SessionRegistry;
 import io.wsheartbeat.sessions.ClosedSession;
 import io.wsheartbeat.sessions.ClusterSummary;
@@ -43,12 +42,12 @@ class ClusterSessions implements OtherNodes {
 	}
 
 	ClusterSessions(ThisNode self, SessionRegistry registry, ClusterStore store, ClusterState state,
-			HeartbeatProperties properties) {
+			ClusterProperties settings) {
 		this.self = self;
 		this.registry = registry;
 		this.store = store;
 		this.state = state;
-		this.cacheNanos = properties.cluster().renewPeriod().toNanos();
+		this.cacheNanos = settings.renewPeriod().toNanos();
 	}
 
 	@Override

@@ -20,7 +20,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.stereotype.Component;
 
 import io.wsheartbeat.cluster.ClusterConfiguration.RedisTimeout;
-import io.wsheartbeat.heartbeat.HeartbeatProperties;
+import io.wsheartbeat.sessions.ViewProperties;
 
 import io.wsheartbeat.cluster.ClusterScripts.Announce;
 import io.wsheartbeat.cluster.ClusterScripts.Judge;
@@ -75,15 +75,14 @@ class RedisClusterStore implements ClusterStore {
 	private final RedisConnection reads;
 
 	RedisClusterStore(LettuceConnectionFactory connectionFactory, JsonMapper jsonMapper, RedisTimeout timeout,
-			HeartbeatProperties properties, ClusterMetrics metrics) {
+			ClusterProperties cluster, ViewProperties view, ClusterMetrics metrics) {
 		this.jsonMapper = jsonMapper;
 
-		HeartbeatProperties.Cluster cluster = properties.cluster();
 		String tag = "{" + cluster.keyPrefix() + "}:";
 		// Redis counts as having been away once no node renewed for two renew periods: every
 		// live node renews once in each.
 		this.judge = new Judge(cluster.lease().toMillis(), 2 * cluster.renewPeriod().toMillis(),
-				cluster.keyTtl().toMillis(), tag + "sessions:", properties.view().enabled() ? properties.view().maxClosed() : 0);
+				cluster.keyTtl().toMillis(), tag + "sessions:", view.enabled() ? view.maxClosed() : 0);
 		this.keys = new String[] { tag + "nodes", null, tag + "closed" };
 		this.renewalsPerTouch = Math.max(1, cluster.keyTtl().toMillis() / (4 * cluster.renewPeriod().toMillis()));
 		this.commandsSent = metrics::redisCommandSent;

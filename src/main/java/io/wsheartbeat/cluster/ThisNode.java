@@ -13,7 +13,6 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
-import io.wsheartbeat.heartbeat.HeartbeatProperties;
 import io.wsheartbeat.heartbeat.ServerNode;
 
 /** This server as a node of the cluster: its id, where it can be reached, when it started. */
@@ -33,12 +32,12 @@ class ThisNode implements ServerNode {
 	// must not on a request's thread.
 	private volatile String address;
 
-	ThisNode(HeartbeatProperties properties, Environment environment, Clock wallClock) {
-		String configuredId = properties.cluster().nodeId();
+	ThisNode(ClusterProperties properties, Environment environment, Clock wallClock) {
+		String configuredId = properties.nodeId();
 		// Random when not configured: a restarted process is a new node, so the old one's
 		// sessions leave the view with it rather than pass for the new one's.
 		this.id = StringUtils.hasText(configuredId) ? configuredId : UUID.randomUUID().toString().substring(0, 8);
-		this.configuredAddress = properties.cluster().address();
+		this.configuredAddress = properties.address();
 		this.environment = environment;
 		this.started = wallClock.instant();
 	}

@@ -6,11 +6,8 @@ import java.util.List;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -46,8 +43,6 @@ import org.springframework.validation.annotation.Validated;
  * @param connectionBufferSize the size of each buffer the container keeps per connection for as
  * long as it is open (socket read and write, frame in and out, message); heartbeat frames fit in
  * far less than the default, and a larger message is assembled from parts while it comes in
- * @param view the live sessions view: how often it refreshes, how long closed sessions stay in it
- * @param cluster cluster mode: several nodes sharing one view of every session through Redis
  */
 @Validated
 @ConfigurationProperties("heartbeat")
@@ -68,71 +63,9 @@ public record HeartbeatProperties(
 		@DefaultValue("50") @Min(1) int maxMessagesPerSecond,
 		@DefaultValue("5s") @NotNull Duration sendTimeLimit,
 		@DefaultValue("64KB") @NotNull DataSize sendBufferLimit,
-		@DefaultValue("256B") @NotNull DataSize connectionBufferSize,
-		@DefaultValue @Valid @NotNull View view,
-		@DefaultValue @Valid @NotNull Cluster cluster) {
+		@DefaultValue("256B") @NotNull DataSize connectionBufferSize) {
 
-	/**
-	 * The server's view of the sessions ({@code /api/sessions}, its stream, {@code /sessions} and
-	 * the page's panel). Off unless switched on: it shows every client's address to whoever asks.
-	 * @param enabled whether the view answers with session data
-	 * @param refresh how often the view is pushed to its watchers; one snapshot serves them all
-	 * @param keepClosed how long a closed session stays in the view, greyed, with its close code
-	 * @param maxClosed how many closed sessions the view keeps at most
-	 */
-	public record View(
-			@DefaultValue("false") boolean enabled,
-			@DefaultValue("500ms") @NotNull Duration refresh,
-			@DefaultValue("60s") @NotNull Duration keepClosed,
-			@DefaultValue("50") @Min(0) @Max(1000) int maxClosed) {
 
-		@AssertTrue(message = "heartbeat.view.refresh must be positive")
-		boolean isRefreshPositive() {
-			return refresh == null || isPositive(refresh);
-		}
-	}
-
-	/**
-	 * Cluster mode: this server is one node of several behind a load balancer, and every node
-	 * lists the sessions of every live node. Off, the server is one node on its own and never
-	 * touches Redis. On, Redis is reached with Boot's own {@code spring.data.redis.*} settings.
-	 * @param enabled whether this node joins a cluster through Redis
-	 * @param nodeId this node's id, in every entry of the view and in the welcome frame; blank
-	 * for a random one, new at every start
-	 * @param address where this node can be reached, as {@code GET /api/cluster} lists it; blank
-	 * for this host's name and the web server's port
-	 * @param lease how long this node counts as alive after it last renewed its lease: a node
-	 * silent for longer is lost, and its sessions leave every view
-	 * @param renewPeriod how often this node renews its lease, and looks for lost ones
-	 * @param flushPeriod how often the sessions opened and closed here are announced, in one batch
-	 * @param keyPrefix the prefix of every Redis key the cluster uses, so that several clusters can
-	 * share one Redis
-	 * @param keyTtl how long a cluster key lives in Redis after the last renewal or write that
-	 * touched it: when the last node stops, however it stops, Redis forgets the cluster this long
-	 * after; an outage of Redis longer than this is met as a Redis that came back empty
-	 */
-	public record Cluster(
-			@DefaultValue("false") boolean enabled,
-			@DefaultValue("") @Pattern(regexp = "[A-Za-z0-9._-]{0,64}", message = "heartbeat.cluster.node-id may hold at most 64 letters, digits, '.', '_' or '-'") String nodeId,
-			@DefaultValue("") @Size(max = 200) String address,
-			@DefaultValue("5s") @NotNull Duration lease,
-			@DefaultValue("1s") @NotNull Duration renewPeriod,
-			@DefaultValue("200ms") @NotNull Duration flushPeriod,
-			@DefaultValue("heartbeat") @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "heartbeat.cluster.key-prefix must be 1 to 64 letters, digits, '.', '_' or '-'") String keyPrefix,
-			@DefaultValue("45s") @NotNull Duration keyTtl) {
-
-		@AssertTrue(message = "heartbeat.cluster.key-ttl must be at least three leases: a key must outlive an outage of Redis that the nodes ride out")
-		boolean isKeyTtlPastTheLease() {
-			return keyTtl == null || lease == null || keyTtl.compareTo(lease.multipliedBy(3)) >= 0;
-		}
-
-		@AssertTrue(message = "heartbeat.cluster.renew-period and heartbeat.cluster.flush-period must be positive, and heartbeat.cluster.lease at least three renew periods: a node must survive a renewal or two that come late")
-		boolean isLeaseRenewedInTime() {
-			return lease == null || renewPeriod == null || flushPeriod == null
-					|| (isPositive(renewPeriod) && isPositive(flushPeriod)
-							&& lease.compareTo(renewPeriod.multipliedBy(3)) >= 0);
-		}
-	}
 
 	/**
 	 * The client's reconnect backoff: full jitter, delay = random(0, min(maxDelay, initialDelay x multiplier^attempt)).

@@ -13,7 +13,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 
-import io.wsheartbeat.heartbeat.HeartbeatProperties;
 import io.wsheartbeat.heartbeat.MonotonicClock;
 import io.wsheartbeat.heartbeat.ServerNode;
 import io.wsheartbeat.heartbeat.SessionListener;
@@ -37,7 +36,7 @@ public class ServerView implements SessionListener {
 
 	private final SessionRegistry registry;
 
-	private final HeartbeatProperties.View settings;
+	private final ViewProperties settings;
 
 	private final MonotonicClock clock;
 
@@ -52,10 +51,10 @@ public class ServerView implements SessionListener {
 	private final Deque<ClosedSession> recentlyClosed = new ConcurrentLinkedDeque<>();
 
 	@Autowired
-	ServerView(SessionRegistry registry, HeartbeatProperties properties, MonotonicClock clock, Clock wallClock,
+	ServerView(SessionRegistry registry, ViewProperties settings, MonotonicClock clock, Clock wallClock,
 			ObjectProvider<ServerNode> node, ObjectProvider<OtherNodes> otherNodes) {
 		this.registry = registry;
-		this.settings = properties.view();
+		this.settings = settings;
 		this.clock = clock;
 		this.wallClock = wallClock;
 		ServerNode serverNode = node.getIfAvailable();
@@ -64,15 +63,15 @@ public class ServerView implements SessionListener {
 	}
 
 	/** A view of a server on its own. */
-	ServerView(SessionRegistry registry, HeartbeatProperties properties, MonotonicClock clock, Clock wallClock) {
-		this(registry, properties, clock, wallClock, (String) null, null);
+	ServerView(SessionRegistry registry, ViewProperties settings, MonotonicClock clock, Clock wallClock) {
+		this(registry, settings, clock, wallClock, (String) null, null);
 	}
 
 	/** A view of node {@code node} of a cluster, or of a server on its own where both are {@code null}. */
-	ServerView(SessionRegistry registry, HeartbeatProperties properties, MonotonicClock clock, Clock wallClock,
+	ServerView(SessionRegistry registry, ViewProperties settings, MonotonicClock clock, Clock wallClock,
 			String node, OtherNodes otherNodes) {
 		this.registry = registry;
-		this.settings = properties.view();
+		this.settings = settings;
 		this.clock = clock;
 		this.wallClock = wallClock;
 		this.node = node;

@@ -22,7 +22,6 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-import io.wsheartbeat.heartbeat.HeartbeatProperties;
 
 /**
  * Pushes the server's view to its watchers as server-sent events. One view per page watched, per
@@ -67,11 +66,11 @@ class SessionsStream implements SmartLifecycle, DisposableBean {
 	// Only while the view is on: the product, by default, runs no thread for it.
 	private final ScheduledExecutorService pusher;
 
-	SessionsStream(ServerView view, JsonMapper jsonMapper, HeartbeatProperties properties) {
+	SessionsStream(ServerView view, JsonMapper jsonMapper, ViewProperties settings) {
 		this.view = view;
 		this.jsonMapper = jsonMapper;
 		if (view.isEnabled()) {
-			long period = properties.view().refresh().toMillis();
+			long period = settings.refresh().toMillis();
 			this.pusher = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("sessions-view-"));
 			this.pusher.scheduleWithFixedDelay(this::push, period, period, TimeUnit.MILLISECONDS);
 		}

@@ -1,5 +1,6 @@
 package io.wsheartbeat.web;
 
+import io.wsheartbeat.cluster.ClusterProperties;
 import io.wsheartbeat.demo.DemoProperties;
 import io.wsheartbeat.heartbeat.HeartbeatProperties;
 
@@ -19,14 +20,13 @@ import io.wsheartbeat.heartbeat.HeartbeatProperties;
 record DemoControls(boolean faultsEnabled, long maxAckDelay, long suggestedAckDelay, int stormMaxClients,
 		long stormInitialDelay, boolean stopNode, long lease) {
 
-	static DemoControls from(HeartbeatProperties properties, DemoProperties demo) {
+	static DemoControls from(HeartbeatProperties properties, DemoProperties demo, ClusterProperties cluster) {
 		long maxAckDelay = demo.maxAckDelay().toMillis();
 		long slow = Math.round(properties.slowRtt().toMillis() * 1.5 / 100.0) * 100;
 		long belowAckTimeout = properties.ackTimeout().toMillis() * 4 / 5;
 		long suggested = Math.max(0, Math.min(Math.min(slow, belowAckTimeout), maxAckDelay));
 		return new DemoControls(demo.faultsEnabled(), maxAckDelay, suggested, demo.stormMaxClients(),
-				properties.reconnect().initialDelay().toMillis(), demo.faultsEnabled() && properties.cluster().enabled(),
-				properties.cluster().lease().toMillis());
+				properties.reconnect().initialDelay().toMillis(), demo.faultsEnabled() && cluster.enabled(), cluster.lease().toMillis());
 	}
 
 }

@@ -2,8 +2,10 @@ package io.wsheartbeat.web;
 
 import java.util.Locale;
 
+import io.wsheartbeat.cluster.ClusterProperties;
 import io.wsheartbeat.demo.DemoProperties;
 import io.wsheartbeat.heartbeat.HeartbeatProperties;
+import io.wsheartbeat.sessions.ViewProperties;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -23,21 +25,28 @@ class PageController {
 
 	private final DemoProperties demo;
 
+	private final ViewProperties view;
+
+	private final ClusterProperties cluster;
+
 	private final ClientMessages clientMessages;
 
-	PageController(HeartbeatProperties properties, DemoProperties demo, ClientMessages clientMessages) {
+	PageController(HeartbeatProperties properties, DemoProperties demo, ViewProperties view, ClusterProperties cluster,
+			ClientMessages clientMessages) {
 		this.properties = properties;
 		this.demo = demo;
+		this.view = view;
+		this.cluster = cluster;
 		this.clientMessages = clientMessages;
 	}
 
 	@GetMapping("/")
 	String index(Locale locale, Model model) {
 		model.addAttribute("timings", ClientTimings.from(this.properties));
-		model.addAttribute("demo", DemoControls.from(this.properties, this.demo));
+		model.addAttribute("demo", DemoControls.from(this.properties, this.demo, this.cluster));
 		model.addAttribute("clientMessages", this.clientMessages.asJson(locale));
-		model.addAttribute("viewEnabled", this.properties.view().enabled());
-		model.addAttribute("clusterEnabled", this.properties.cluster().enabled());
+		model.addAttribute("viewEnabled", this.view.enabled());
+		model.addAttribute("clusterEnabled", this.cluster.enabled());
 		model.addAttribute("nav", "home");
 		return "index";
 	}
@@ -46,8 +55,8 @@ class PageController {
 	@GetMapping("/sessions")
 	String sessions(Locale locale, Model model) {
 		model.addAttribute("clientMessages", this.clientMessages.asJson(locale));
-		model.addAttribute("viewEnabled", this.properties.view().enabled());
-		model.addAttribute("clusterEnabled", this.properties.cluster().enabled());
+		model.addAttribute("viewEnabled", this.view.enabled());
+		model.addAttribute("clusterEnabled", this.cluster.enabled());
 		model.addAttribute("nav", "sessions");
 		return "sessions";
 	}
@@ -55,7 +64,7 @@ class PageController {
 	/** The restart storm: full jitter next to a fixed delay. */
 	@GetMapping("/storm")
 	String storm(Locale locale, Model model) {
-		model.addAttribute("demo", DemoControls.from(this.properties, this.demo));
+		model.addAttribute("demo", DemoControls.from(this.properties, this.demo, this.cluster));
 		model.addAttribute("clientMessages", this.clientMessages.asJson(locale));
 		model.addAttribute("nav", "storm");
 		return "storm";

@@ -31,9 +31,6 @@ class ClusterMembershipTests {
 
 	private static final long LEASE = 5000;
 
-	private final HeartbeatProperties properties = TestProperties.of(Map.of("heartbeat.cluster.enabled", "true",
-			"heartbeat.cluster.address", "127.0.0.1:8080"));
-
 	private final InMemoryClusterStore store = new InMemoryClusterStore(LEASE, 2000);
 
 	private final ManualClock clock = new ManualClock();
@@ -203,11 +200,14 @@ class ClusterMembershipTests {
 					"heartbeat.view.enabled", "true"));
 			given(this.registry.sessions()).willReturn(this.sessions);
 			given(this.registry.size()).willAnswer((invocation) -> this.sessions.size());
-			ThisNode self = new ThisNode(properties, new MockEnvironment(), Clock.systemUTC());
+			ClusterProperties cluster = TestProperties.of("heartbeat.cluster", ClusterProperties.class,
+					Map.of("heartbeat.cluster.enabled", "true", "heartbeat.cluster.node-id", id,
+							"heartbeat.cluster.address", "127.0.0.1:8080"));
+			ThisNode self = new ThisNode(cluster, new MockEnvironment(), Clock.systemUTC());
 			this.changes = new SessionChanges(properties, Clock.systemUTC());
 			this.state = new ClusterState(self, this.registry, Clock.systemUTC());
 			ClusterMetrics metrics = new ClusterMetrics(this.meters, this.state);
-			this.membership = new ClusterMembership(properties, self, new LocalSessions.Registry(this.registry), this.changes,
+			this.membership = new ClusterMembership(properties, cluster, self, new LocalSessions.Registry(this.registry), this.changes,
 					ClusterMembershipTests.this.store, this.state, metrics, ClusterMembershipTests.this.clock);
 		}
 

@@ -37,20 +37,7 @@ class HeartbeatPropertiesTests {
 			assertThat(properties.maxMessageSize().toBytes()).isEqualTo(8192);
 			assertThat(properties.connectionBufferSize().toBytes()).isEqualTo(256);
 			assertThat(properties.maxSessionsPerAddress()).isEqualTo(1000);
-			assertThat(properties.cluster().enabled()).as("one node on its own unless switched on").isFalse();
-			assertThat(properties.cluster().lease()).isEqualTo(Duration.ofSeconds(5));
-			assertThat(properties.cluster().renewPeriod()).isEqualTo(Duration.ofSeconds(1));
 		});
-	}
-
-	@Test
-	void aLeaseShorterThanThreeRenewalsStopsTheStart() {
-		assertStartFails("heartbeat.cluster.lease=2s", "heartbeat.cluster.lease at least three renew periods");
-	}
-
-	@Test
-	void aNodeIdThatCannotBeAKeyStopsTheStart() {
-		assertStartFails("heartbeat.cluster.node-id=node one", "heartbeat.cluster.node-id may hold");
 	}
 
 	@Test

@@ -28,11 +28,14 @@ class ServerViewTests {
 
 	private final ManualClock clock = new ManualClock();
 
-	private final HeartbeatProperties properties = TestProperties.of(Map.of("heartbeat.view.enabled", "true"));
+	private final HeartbeatProperties properties = TestProperties.defaults();
+
+	private final ViewProperties settings = TestProperties.of("heartbeat.view", ViewProperties.class,
+			Map.of("heartbeat.view.enabled", "true"));
 
 	private final SessionRegistry registry = mock(SessionRegistry.class);
 
-	private final ServerView view = new ServerView(this.registry, this.properties, this.clock, Clock.systemUTC());
+	private final ServerView view = new ServerView(this.registry, this.settings, this.clock, Clock.systemUTC());
 
 	@Test
 	void shouldKeepAClosedSessionInTheViewWithItsFirstCodeUntilItAgesOut() {
@@ -46,13 +49,13 @@ class ServerViewTests {
 			assertThat(closed.closeReason()).isEqualTo("heartbeat timeout");
 		});
 
-		this.clock.advance(this.properties.view().keepClosed().plusMillis(1));
+		this.clock.advance(this.settings.keepClosed().plusMillis(1));
 		assertThat(this.view.view(null, 100).recentlyClosed()).isEmpty();
 	}
 
 	@Test
 	void shouldKeepOnlyTheNewestClosedSessions() {
-		int max = this.properties.view().maxClosed();
+		int max = this.settings.maxClosed();
 		for (int i = 0; i < max + 10; i++) {
 			this.view.sessionClosed(open("s" + i), CloseCodes.HEARTBEAT_TIMEOUT);
 		}
@@ -64,7 +67,7 @@ class ServerViewTests {
 
 	@Test
 	void shouldRememberNothingWhileTheViewIsOff() {
-		HeartbeatProperties off = TestProperties.defaults();
+		ViewProperties off = TestProperties.of("heartbeat.view", ViewProperties.class, Map.of());
 		ServerView view = new ServerView(this.registry, off, this.clock, Clock.systemUTC());
 
 		view.sessionClosed(open("a"), CloseStatus.NORMAL);
@@ -147,7 +150,7 @@ class ServerViewTests {
 			}
 
 		};
-		ServerView view = new ServerView(this.registry, this.properties, this.clock, Clock.systemUTC(), "node-b", others);
+		ServerView view = new ServerView(this.registry, this.settings, this.clock, Clock.systemUTC(), "node-b", others);
 
 		List<String> seen = new ArrayList<>();
 		List<String> missing = new ArrayList<>();

@@ -18,6 +18,11 @@ public final class TestProperties {
 				HeartbeatProperties.class);
 	}
 
+	/** Any properties record, bound under {@code prefix} as the application binds it. */
+	public static <T> T of(String prefix, Class<T> type, Map<String, String> values) {
+		return new Binder(new MapConfigurationPropertySource(values)).bindOrCreate(prefix, type);
+	}
+
 	public static HeartbeatProperties defaults() {
 		return of(Map.of());
 	}
