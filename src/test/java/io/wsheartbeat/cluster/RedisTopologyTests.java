@@ -89,7 +89,7 @@ class RedisTopologyTests {
 
 	/** The cluster's Redis client and the properties it reads, without the membership that would connect. */
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties(HeartbeatProperties.class)
+	@EnableConfigurationProperties({ HeartbeatProperties.class, ClusterProperties.class })
 	@Import(ClusterConfiguration.class)
 	static class RedisClientOnly {
 

@@ -9,8 +9,10 @@ import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.web.servlet.MockMvc;
 
+import io.wsheartbeat.cluster.ClusterProperties;
 import io.wsheartbeat.demo.DemoProperties;
 import io.wsheartbeat.heartbeat.HeartbeatProperties;
+import io.wsheartbeat.sessions.ViewProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -30,7 +32,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 // @ConfigurationProperties it leaves out are named here. The /ws endpoint is not in it.
 @WebMvcTest(controllers = PageController.class, properties = { "heartbeat.demo.faults-enabled=true", "heartbeat.view.enabled=true", "heartbeat.interval=7s", "heartbeat.ack-timeout=3s",
 		"heartbeat.reconnect.initial-delay=250ms", "heartbeat.reconnect.max-delay=9s" })
-@EnableConfigurationProperties({ HeartbeatProperties.class, DemoProperties.class })
+@EnableConfigurationProperties({ HeartbeatProperties.class, DemoProperties.class, ViewProperties.class,
+		ClusterProperties.class })
 @Import(ClientMessages.class)
 class PageControllerTests {
 
