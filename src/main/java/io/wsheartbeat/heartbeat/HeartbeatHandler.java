@@ -109,7 +109,7 @@ class HeartbeatHandler extends TextWebSocketHandler {
 						tracked, this.properties.maxSessionsPerAddress(), tracked.remoteHost());
 				tracked.close(CloseCodes.ADDRESS_FULL);
 			}
-			case SHUTTING_DOWN -> tracked.close(CloseCodes.SHUTTING_DOWN);
+			case SHUTTING_DOWN -> tracked.close(this.registry.turnedAway());
 			case ADMITTED -> {
 				logger.info("Session {} opened from {}", tracked.id(), tracked.remoteAddress());
 				send(tracked, welcome(tracked.id()));

@@ -70,6 +70,9 @@ public class SessionRegistry implements SmartInitializingSingleton {
 
 	private volatile boolean admitting = true;
 
+	// What a session that arrives once admission has stopped is closed with.
+	private volatile CloseStatus turnedAway = CloseCodes.SHUTTING_DOWN;
+
 	/** Whether a session was let in, and if not, why not. */
 	enum Admission {
 
@@ -125,7 +128,7 @@ public class SessionRegistry implements SmartInitializingSingleton {
 		// Shutdown may have begun since the check above, and closeAllForShutdown then iterated the
 		// sessions before this one was among them: the caller closes it, as shutdown would have.
 		if (!this.admitting) {
-			remove(session.id(), CloseCodes.SHUTTING_DOWN);
+			remove(session.id(), this.turnedAway);
 			return Admission.SHUTTING_DOWN;
 		}
 		return Admission.ADMITTED;
@@ -210,6 +213,24 @@ public class SessionRegistry implements SmartInitializingSingleton {
 			}
 		}
 		return closed;
+	}
+
+	/**
+	 * Admits no one from now on: a session that arrives is closed with {@code turnedAway}
+	 * ({@link #turnedAway()}). The sessions already open stay open, for a drain to close.
+	 */
+	void stopAdmitting(CloseStatus turnedAway) {
+		this.turnedAway = turnedAway;
+		this.admitting = false;
+	}
+
+	/** What a session that arrives after {@link #stopAdmitting} is closed with. */
+	CloseStatus turnedAway() {
+		return this.turnedAway;
+	}
+
+	boolean isAdmitting() {
+		return this.admitting;
 	}
 
 	/**

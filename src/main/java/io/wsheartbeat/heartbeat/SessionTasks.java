@@ -7,7 +7,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
@@ -65,11 +64,24 @@ class SessionTasks implements DisposableBean {
 	 * @return whether it came to hold in time
 	 */
 	boolean awaitCondition(BooleanSupplier done, Duration every, Duration limit) throws InterruptedException {
-		CompletableFuture<Void> holds = new CompletableFuture<>();
+		try {
+			return whenHolds(done, every, limit).get();
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException("the condition failed", ex.getCause());
+		}
+	}
+
+	/**
+	 * Completes with true once {@code done} holds, asked every {@code every} on this executor,
+	 * or with false after {@code limit}; no thread waits meanwhile.
+	 */
+	CompletableFuture<Boolean> whenHolds(BooleanSupplier done, Duration every, Duration limit) {
+		CompletableFuture<Boolean> holds = new CompletableFuture<>();
 		ScheduledFuture<?> checks = this.executor.scheduleWithFixedDelay(() -> {
 			try {
 				if (done.getAsBoolean()) {
-					holds.complete(null);
+					holds.complete(true);
 				}
 			}
 			catch (RuntimeException ex) {
@@ -77,19 +89,18 @@ class SessionTasks implements DisposableBean {
 				holds.completeExceptionally(ex);
 			}
 		}, 0, every.toNanos(), TimeUnit.NANOSECONDS);
-		try {
-			holds.get(limit.toNanos(), TimeUnit.NANOSECONDS);
-			return true;
-		}
-		catch (TimeoutException ex) {
-			return false;
-		}
-		catch (ExecutionException ex) {
-			throw new IllegalStateException("the condition failed", ex.getCause());
-		}
-		finally {
+		ScheduledFuture<?> timeout = this.executor.schedule(() -> holds.complete(false), limit.toNanos(),
+				TimeUnit.NANOSECONDS);
+		holds.whenComplete((result, ex) -> {
 			checks.cancel(false);
-		}
+			timeout.cancel(false);
+		});
+		return holds;
+	}
+
+	/** Runs {@code task} every {@code period}, the first time one period from now, until the future it returns is cancelled. */
+	ScheduledFuture<?> repeat(Runnable task, Duration period) {
+		return this.executor.scheduleAtFixedRate(task, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
 	private boolean tryRun(Runnable task, Duration delay) {

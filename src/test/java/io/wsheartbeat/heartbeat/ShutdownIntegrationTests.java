@@ -16,9 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ShutdownIntegrationTests {
 
 	@Test
-	void closingTheApplicationSays1001GoingAwayToEveryClient() {
+	void closingTheApplicationWithNoDrainSays1001GoingAwayToEveryClient() {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(HeartbeatApplication.class)
-			.properties("server.port=0", "spring.main.banner-mode=off")
+			.properties("server.port=0", "spring.main.banner-mode=off", "heartbeat.shutdown.drain=0")
 			.run();
 		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		try (WireClient first = WireClient.connect(port); WireClient second = WireClient.connect(port)) {

@@ -1,5 +1,7 @@
 package io.wsheartbeat.heartbeat.protocol;
 
+import java.time.Duration;
+
 import org.springframework.web.socket.CloseStatus;
 
 /**
@@ -26,8 +28,22 @@ public final class CloseCodes {
 	/** {@code heartbeat.max-sessions-per-address} sessions are open from the client's address already. */
 	public static final CloseStatus ADDRESS_FULL = CloseStatus.SERVICE_OVERLOAD.withReason("too many sessions from your address");
 
-	/** The server is shutting down. */
+	/** The server is shutting down, all at once, or past the end of its drain. */
 	public static final CloseStatus SHUTTING_DOWN = CloseStatus.GOING_AWAY.withReason("server shutting down");
+
+	/** What the reason of a {@link #serviceRestart} close begins with. */
+	public static final String SERVICE_RESTART_REASON = "service restart";
+
+	/**
+	 * The server drains its sessions before it restarts (or turns a late arrival away meanwhile):
+	 * reconnect at a random moment within {@code window}, to another node if there is one. The
+	 * reason reads {@code service restart; reconnect within <ms> ms}: short enough for a close
+	 * frame's 123 bytes, and readable by a person in a log.
+	 */
+	public static CloseStatus serviceRestart(Duration window) {
+		return CloseStatus.SERVICE_RESTARTED
+			.withReason(SERVICE_RESTART_REASON + "; reconnect within " + window.toMillis() + " ms");
+	}
 
 	/** The client stopped reading and its outbound buffer or send time ran over the limit. */
 	public static final CloseStatus CLIENT_NOT_READING = CloseStatus.SESSION_NOT_RELIABLE.withReason("client not reading");
