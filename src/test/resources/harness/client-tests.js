@@ -6,7 +6,7 @@
 import { Backoff } from '/js/backoff.js';
 import { DeadlineTimer } from '/js/deadline-timer.js';
 import { DemoClient, DemoEvents, Fault } from '/js/demo-client.js';
-import { CloseCode, Events, HeartbeatClient, State, socketUrl } from '/js/heartbeat-client.js';
+import { CloseCode, Events, HeartbeatClient, reconnectWindow, State, socketUrl } from '/js/heartbeat-client.js';
 import { formatTime, LogView } from '/js/log-view.js';
 import { niceStep, RttChart } from '/js/rtt-chart.js';
 import { formatAddress, liveness, MAX_OPEN_ROWS, SessionsTable, watchSessions } from '/js/sessions-view.js';
@@ -315,6 +315,29 @@ test('an ack timeout closes the socket with 4001 and schedules one reconnect', (
   assertEqual(client.state, State.RECONNECTING, 'state');
   assertEqual(clock.pending, 1, 'only the reconnect timer is left');
   assertEqual(of('reconnectscheduled').map((e) => e.attempt), [1], 'attempt 1');
+});
+
+test('a draining server\'s 1012 window replaces the backoff cap once: a delay drawn from the whole window', () => {
+  const { client, sockets, clock, of } = connected({ random: () => 0.75 });
+  sockets.last.serverClose(1012, 'service restart; reconnect within 10000 ms');
+  assertEqual(of('reconnectscheduled').map(({ delay, cap, window }) => ({ delay, cap, window })),
+    [{ delay: 7500, cap: 10000, window: true }], 'drawn from the server\'s window, full jitter');
+  clock.advance(7499);
+  assertEqual(sockets.all.length, 1, 'not before its drawn delay');
+  clock.advance(1);
+  assertEqual(sockets.all.length, 2, 'reconnects at its drawn delay');
+  sockets.last.serverClose(CloseCode.ABNORMAL);
+  assertEqual(of('reconnectscheduled').at(-1).window, false, 'the next failure uses the backoff again');
+  assert(of('reconnectscheduled').at(-1).cap <= RECONNECT.maxDelay, 'within the backoff cap');
+  assertEqual(client.state, State.RECONNECTING, 'state');
+});
+
+test('the reconnect window is read only from a 1012 that names one', () => {
+  assertEqual(reconnectWindow(1012, 'service restart; reconnect within 2500 ms'), 2500, 'the format');
+  assertEqual(reconnectWindow(1012, 'restart storm'), null, 'a 1012 without a window');
+  assertEqual(reconnectWindow(1001, 'reconnect within 2500 ms'), null, 'another code');
+  assertEqual(reconnectWindow(1012, 'reconnect within 0 ms'), null, 'no empty window');
+  assertEqual(reconnectWindow(1012, undefined), null, 'no reason');
 });
 
 test('an ack that comes too late is not taken for a live connection', () => {

@@ -33,9 +33,13 @@ export class Backoff {
     return Math.min(this.#maxDelay, this.#initialDelay * this.#multiplier ** this.#attempts);
   }
 
-  /** The next delay in milliseconds; every call counts as one attempt. */
-  duration() {
-    const cap = this.nextCap;
+  /**
+   * The next delay in milliseconds; every call counts as one attempt.
+   * @param {number} [window] draw from [0, window) instead of the backoff's own cap: a server
+   *   that drains its sessions says how long to spread the reconnect over (1012, see protocol.md)
+   */
+  duration(window = undefined) {
+    const cap = window ?? this.nextCap;
     this.#attempts += 1;
     return Math.floor(this.#random() * cap);
   }

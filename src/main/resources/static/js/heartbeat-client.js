@@ -26,7 +26,7 @@ export const Events = Object.freeze([
   'connecttimeout',     // {timeout}         the socket did not open in time: closed, and a reconnect scheduled
   'timerlate',          // {timer, lateBy}   a deadline passed while its timer had not fired (throttled tab)
   'close',              // {code, reason, wasClean, byClient}
-  'reconnectscheduled', // {delay, attempt, cap}
+  'reconnectscheduled', // {delay, attempt, cap, window}  window: true when the server gave the cap (1012 with a window)
   'noreconnect',        // {code}            closed for a policy violation: wait for connect()
   'disconnect',         // {code}            the user asked to disconnect
   'messagesent',        // {text}
@@ -50,6 +50,7 @@ export const CloseCode = Object.freeze({
   ABNORMAL: 1006,
   POLICY_VIOLATION: 1008,
   TOO_BIG: 1009,
+  SERVICE_RESTART: 1012,
   TRY_AGAIN_LATER: 1013,
   HEARTBEAT_TIMEOUT: 4000,
   ACK_TIMEOUT: 4001,
@@ -57,6 +58,19 @@ export const CloseCode = Object.freeze({
 });
 
 const TIMING_KEYS = ['interval', 'ackTimeout', 'serverTimeout', 'slowRtt', 'slowInterval', 'maxInterval'];
+
+/**
+ * The window a draining server tells its clients to spread their reconnect over, in ms, or null:
+ * a 1012 whose reason reads "service restart; reconnect within <ms> ms" (protocol.md).
+ */
+export function reconnectWindow(code, reason) {
+  if (code !== CloseCode.SERVICE_RESTART) {
+    return null;
+  }
+  const match = /reconnect within (\d+) ms/.exec(String(reason ?? ''));
+  const window = match ? Number(match[1]) : NaN;
+  return Number.isSafeInteger(window) && window > 0 ? window : null;
+}
 
 /** The WebSocket URL of this page's own server: ws: or wss: as the page, same host and port. */
 export function socketUrl(location, path = '/ws') {
@@ -377,7 +391,9 @@ export class HeartbeatClient extends EventTarget {
       this.#setState(State.DISCONNECTED);
       return;
     }
-    this.#scheduleReconnect();
+    // A server that drains says how long to spread the reconnect over: a delay drawn from the
+    // whole window, never at once, so its clients reach the other nodes at the pace it closed them.
+    this.#scheduleReconnect(reconnectWindow(event.code, event.reason));
   }
 
   #onError(socket) {
@@ -386,7 +402,8 @@ export class HeartbeatClient extends EventTarget {
     }
   }
 
-  #scheduleReconnect() {
+  /** @param {number|null} [window] the server's reconnect window (ms), replacing the backoff's cap once */
+  #scheduleReconnect(window = null) {
     if (this.#manualDisconnect) {
       this.#setState(State.DISCONNECTED);
       return;
@@ -394,11 +411,11 @@ export class HeartbeatClient extends EventTarget {
     if (this.#reconnectTimer.pending) {
       return; // never a second pending reconnect
     }
-    const cap = this.#backoff.nextCap;
-    const delay = this.#backoff.duration();
+    const cap = window ?? this.#backoff.nextCap;
+    const delay = this.#backoff.duration(cap);
     this.#attempt = this.#backoff.attempts;
     this.#reconnectTimer.start(delay);
-    this.#emit('reconnectscheduled', { delay, attempt: this.#attempt, cap });
+    this.#emit('reconnectscheduled', { delay, attempt: this.#attempt, cap, window: window !== null });
     this.#setState(State.RECONNECTING);
   }
 

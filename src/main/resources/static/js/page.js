@@ -333,9 +333,9 @@ on('close', ({ code, reason }) => {
   log.append('close', t(key, { code, reason, meaning: closeMeaning(code) }), { level, data: { code } });
 });
 
-on('reconnectscheduled', ({ delay, attempt, cap }) => {
-  log.append('reconnect-scheduled', t('log.reconnectScheduled', { delay, attempt, cap }),
-    { level: 'warn', data: { delay, attempt, cap } });
+on('reconnectscheduled', ({ delay, attempt, cap, window }) => {
+  log.append('reconnect-scheduled', t(window ? 'log.reconnectScheduledWindow' : 'log.reconnectScheduled', { delay, attempt, cap }),
+    { level: 'warn', data: { delay, attempt, cap, window } });
 });
 
 on('noreconnect', ({ code }) => log.append('no-reconnect', t('log.noReconnect'), { level: 'error', data: { code } }));

@@ -100,7 +100,7 @@ class ServerRestartTests {
 
 	private static ConfigurableApplicationContext startServer(int port) {
 		return new SpringApplicationBuilder(HeartbeatApplication.class).profiles("demo", "browser")
-			.properties("server.port=" + port, "spring.main.banner-mode=off")
+			.properties("server.port=" + port, "spring.main.banner-mode=off", "heartbeat.shutdown.drain=0")
 			.run();
 	}
 

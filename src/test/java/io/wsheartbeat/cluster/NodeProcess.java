@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -81,6 +82,11 @@ public final class NodeProcess implements AutoCloseable {
 				"--heartbeat.server-ping-interval=0", "--heartbeat.max-sessions-per-address=10000",
 				"--heartbeat.connection-buffer-size=1KB"));
 		command.addAll(redis);
+		// Stopped all at once unless a test asks for a drain: a test that stops nodes to see
+		// something else need not wait one out.
+		if (Arrays.stream(more).noneMatch((arg) -> arg.startsWith("--heartbeat.shutdown.drain="))) {
+			command.add("--heartbeat.shutdown.drain=0");
+		}
 		command.addAll(List.of(more));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -158,6 +158,8 @@ class RestartTests {
 				"--heartbeat.reconnect.initial-delay=" + RECONNECT.initialDelay().toMillis() + "ms",
 				"--heartbeat.reconnect.max-delay=" + RECONNECT.maxDelay().toMillis() + "ms",
 				"--heartbeat.reconnect.multiplier=" + RECONNECT.multiplier(), "--spring.main.banner-mode=off",
+				// All at once, as this test means to: the paced drain has DrainIntegrationTests.
+				"--heartbeat.shutdown.drain=0",
 				"--logging.level.io.wsheartbeat=WARN", "--server.tomcat.threads.max=16")
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
