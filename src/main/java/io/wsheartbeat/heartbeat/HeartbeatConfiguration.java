@@ -39,7 +39,10 @@ class HeartbeatConfiguration implements WebSocketConfigurer {
 
 	private final HandshakeHandler handshakeHandler;
 
-	HeartbeatConfiguration(HeartbeatProperties properties, HeartbeatHandler handler,
+	private final TurnAwayWhileDraining turnAway;
+
+	HeartbeatConfiguration(HeartbeatProperties properties, ShutdownProperties shutdown, SessionRegistry registry,
+			HeartbeatHandler handler,
 			ObjectProvider<WebSocketHandlerDecoratorFactory> decorators, ObjectProvider<HandshakeHandler> handshakeHandler) {
 		this.properties = properties;
 		WebSocketHandler decorated = handler;
@@ -48,6 +51,7 @@ class HeartbeatConfiguration implements WebSocketConfigurer {
 		}
 		this.handler = decorated;
 		this.handshakeHandler = handshakeHandler.getIfAvailable(DefaultHandshakeHandler::new);
+		this.turnAway = new TurnAwayWhileDraining(registry, shutdown);
 	}
 
 	/**
@@ -58,6 +62,7 @@ class HeartbeatConfiguration implements WebSocketConfigurer {
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
 		registry.addHandler(this.handler, ENDPOINT)
 			.setHandshakeHandler(this.handshakeHandler)
+			.addInterceptors(this.turnAway)
 			.setAllowedOrigins(this.properties.allowedOrigins().toArray(String[]::new));
 	}
 

@@ -220,6 +220,11 @@ public final class NodeProcess implements AutoCloseable {
 		signal("CONT");
 	}
 
+	/** SIGTERM, without waiting: a graceful stop (readiness, the drain, leaving the cluster) begins. */
+	public void terminate() throws IOException, InterruptedException {
+		signal("TERM");
+	}
+
 	/** SIGKILL: gone without a word. */
 	public void kill() throws InterruptedException {
 		this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -1,0 +1,53 @@
+package io.wsheartbeat.heartbeat;
+
+import java.util.Map;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+
+/**
+ * A handshake that comes through a reverse proxy while this node drains is answered 503 with
+ * {@code Retry-After}, before the upgrade: the proxy can pass it to another node
+ * ({@code proxy_next_upstream http_503} in src/cluster/nginx.conf), and the client never learns
+ * this node was asked. Without it, a client drained from here could be sent straight back, to be
+ * closed a second time. A handshake straight from a client is upgraded and then closed with 1012
+ * and the window to come back within ({@link SessionRegistry#turnedAway()}), which tells a
+ * browser more than a failed handshake, whose close code is always 1006.
+ *
+ * <p>One volatile read per handshake while the node admits sessions.
+ */
+final class TurnAwayWhileDraining implements HandshakeInterceptor {
+
+	private final SessionRegistry registry;
+
+	private final ShutdownProperties shutdown;
+
+	TurnAwayWhileDraining(SessionRegistry registry, ShutdownProperties shutdown) {
+		this.registry = registry;
+		this.shutdown = shutdown;
+	}
+
+	@Override
+	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
+			Map<String, Object> attributes) {
+		if (this.registry.isAdmitting() || !cameThroughProxy(request)) {
+			return true;
+		}
+		response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
+		response.getHeaders().set("Retry-After", String.valueOf(Math.max(1, this.shutdown.drain().toSeconds())));
+		return false;
+	}
+
+	private static boolean cameThroughProxy(ServerHttpRequest request) {
+		return request.getHeaders().containsHeader("X-Forwarded-For") || request.getHeaders().containsHeader("Forwarded");
+	}
+
+	@Override
+	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
+			Exception exception) {
+	}
+
+}
