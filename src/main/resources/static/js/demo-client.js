@@ -28,6 +28,7 @@ export const Fault = Object.freeze({
   DELAY_ACKS: 'delay-acks',
   DROP_CONNECTION: 'drop-connection',
   STOP_NODE: 'stop-node',
+  RESTART_NODE: 'restart-node',
   NONE: 'none',
 });
 

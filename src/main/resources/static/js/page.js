@@ -67,6 +67,7 @@ const elements = {
   delayOff: document.getElementById('fault-delay-off'),
   dropConnection: document.getElementById('fault-drop-connection'),
   stopNode: document.getElementById('fault-stop-node'), // in cluster mode with the demo only
+  restartNode: document.getElementById('fault-restart-node'), // likewise
   faultState: document.getElementById('fault-state'),
   sessionsStatus: document.getElementById('sessions-status'),
   sessionsStatusText: document.getElementById('sessions-status-text'),
@@ -140,8 +141,10 @@ function renderControls() {
   for (const control of [elements.dropAcks, elements.delayMs, elements.delay, elements.delayOff, elements.dropConnection]) {
     control.disabled = !open || !faultsEnabled;
   }
-  if (elements.stopNode !== null) {
-    elements.stopNode.disabled = !open;
+  for (const control of [elements.stopNode, elements.restartNode]) {
+    if (control !== null) {
+      control.disabled = !open;
+    }
   }
   renderPause();
   if (state !== State.OPEN) {
@@ -404,6 +407,7 @@ elements.delayOff.addEventListener('click', () => client.simulate(Fault.NONE));
 elements.dropConnection.addEventListener('click', () => client.simulate(Fault.DROP_CONNECTION));
 
 elements.stopNode?.addEventListener('click', () => client.simulate(Fault.STOP_NODE));
+elements.restartNode?.addEventListener('click', () => client.simulate(Fault.RESTART_NODE));
 
 elements.clear.addEventListener('click', () => {
   log.clear();

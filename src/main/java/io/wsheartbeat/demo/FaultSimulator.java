@@ -112,6 +112,17 @@ class FaultSimulator implements WebSocketHandlerDecoratorFactory, DisposableBean
 				return this.connections.abort(connection) ? null
 						: new ErrorReply(ErrorReply.FAULTS_DISABLED, "this server cannot drop a connection abruptly");
 			}
+			case RESTART_NODE -> {
+				if (this.node == null) {
+					return new ErrorReply(ErrorReply.FAULTS_DISABLED,
+							"restart-node needs cluster mode (heartbeat.cluster.enabled=true): "
+									+ "a server on its own would leave its pages no other node to reconnect to");
+				}
+				if (this.nodeStop.exitGracefullySoon()) {
+					logger.warn("Node {} {} by session {}: readiness first, its sessions drained with 1012, then it leaves the cluster",
+							this.node.id(), NodeStop.RESTART_MARK, session.getId());
+				}
+			}
 			case STOP_NODE -> {
 				if (this.node == null) {
 					return new ErrorReply(ErrorReply.FAULTS_DISABLED,

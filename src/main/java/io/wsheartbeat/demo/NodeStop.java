@@ -26,7 +26,25 @@ final class NodeStop {
 	/** What a supervisor sees: a process that failed, as a crashed one would have. */
 	static final int EXIT_STATUS = 1;
 
+	/** What src/cluster/run reads in a node's log to start it again at once. */
+	static final String RESTART_MARK = "restarting gracefully, as the page asked";
+
 	private final AtomicBoolean stopping = new AtomicBoolean();
+
+	/**
+	 * Exits {@link #HALT_DELAY} from now, as SIGTERM would have it: the JVM's shutdown hooks run,
+	 * and with them the context's close (readiness, the drain, leaving the cluster). On a thread
+	 * of its own, which System.exit holds until the hooks are done.
+	 * @return false if a stop is under way already
+	 */
+	boolean exitGracefullySoon() {
+		if (!this.stopping.compareAndSet(false, true)) {
+			return false;
+		}
+		Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("node-restart-"))
+			.schedule(() -> System.exit(0), HALT_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+		return true;
+	}
 
 	/**
 	 * Halts the process {@link #HALT_DELAY} from now, on a thread of its own made for it.

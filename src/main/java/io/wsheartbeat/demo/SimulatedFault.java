@@ -26,6 +26,13 @@ enum SimulatedFault {
 	 */
 	STOP_NODE("stop-node"),
 
+	/**
+	 * Stop the node this session is on gracefully, as a deploy would (cluster mode only): readiness
+	 * first, then its sessions drained with 1012 over {@code heartbeat.shutdown.drain}, then it
+	 * leaves the cluster; src/cluster/run starts it again.
+	 */
+	RESTART_NODE("restart-node"),
+
 	/** Back to normal: acks at once. */
 	NONE("none");
 

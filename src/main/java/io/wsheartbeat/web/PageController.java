@@ -5,6 +5,7 @@ import java.util.Locale;
 import io.wsheartbeat.cluster.ClusterProperties;
 import io.wsheartbeat.demo.DemoProperties;
 import io.wsheartbeat.heartbeat.HeartbeatProperties;
+import io.wsheartbeat.heartbeat.ShutdownProperties;
 import io.wsheartbeat.sessions.ViewProperties;
 
 import org.springframework.stereotype.Controller;
@@ -31,8 +32,11 @@ class PageController {
 
 	private final ClientMessages clientMessages;
 
+	private final ShutdownProperties shutdown;
+
 	PageController(HeartbeatProperties properties, DemoProperties demo, ViewProperties view, ClusterProperties cluster,
-			ClientMessages clientMessages) {
+			ClientMessages clientMessages, ShutdownProperties shutdown) {
+		this.shutdown = shutdown;
 		this.properties = properties;
 		this.demo = demo;
 		this.view = view;
@@ -43,7 +47,7 @@ class PageController {
 	@GetMapping("/")
 	String index(Locale locale, Model model) {
 		model.addAttribute("timings", ClientTimings.from(this.properties));
-		model.addAttribute("demo", DemoControls.from(this.properties, this.demo, this.cluster));
+		model.addAttribute("demo", DemoControls.from(this.properties, this.demo, this.cluster, this.shutdown));
 		model.addAttribute("clientMessages", this.clientMessages.asJson(locale));
 		model.addAttribute("viewEnabled", this.view.enabled());
 		model.addAttribute("clusterEnabled", this.cluster.enabled());
@@ -64,7 +68,7 @@ class PageController {
 	/** The restart storm: full jitter next to a fixed delay. */
 	@GetMapping("/storm")
 	String storm(Locale locale, Model model) {
-		model.addAttribute("demo", DemoControls.from(this.properties, this.demo, this.cluster));
+		model.addAttribute("demo", DemoControls.from(this.properties, this.demo, this.cluster, this.shutdown));
 		model.addAttribute("clientMessages", this.clientMessages.asJson(locale));
 		model.addAttribute("nav", "storm");
 		return "storm";
