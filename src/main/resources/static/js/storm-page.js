@@ -2,14 +2,15 @@ import { messagesOf } from './i18n.js';
 import { renderStormChart } from './storm-chart.js';
 
 /*
- * The restart storm page: runs the storm with full jitter, then with the fixed 5 s delay
- * (POST /api/demo/restart-storm), and plots both on the same scales.
+ * The restart storm page: runs the storm closed all at once with full jitter, then drained over
+ * the server's window (1012 with the window, each client drawing its delay from it), then with the
+ * fixed 5 s delay (POST /api/demo/restart-storm), and plots the three on the same scales.
  */
 
 const app = document.getElementById('storm-app');
 const { t } = messagesOf(app);
 const runUrl = app.dataset.runUrl;
-const BACKOFFS = ['full-jitter', 'fixed'];
+const BACKOFFS = ['full-jitter', 'paced-drain', 'fixed'];
 
 const form = document.getElementById('storm-form');
 const clients = document.getElementById('storm-clients');

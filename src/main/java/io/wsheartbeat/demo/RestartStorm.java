@@ -37,7 +37,9 @@ import org.springframework.web.socket.CloseStatus;
 
 import io.wsheartbeat.heartbeat.HeartbeatProperties;
 import io.wsheartbeat.heartbeat.SessionRegistry;
+import io.wsheartbeat.heartbeat.ShutdownProperties;
 import io.wsheartbeat.heartbeat.TrackedSession;
+import io.wsheartbeat.heartbeat.protocol.CloseCodes;
 
 /**
  * Shows why reconnect delays need jitter. Opens N synthetic clients to this server's own
@@ -76,6 +78,9 @@ class RestartStorm implements DisposableBean {
 
 	private final JsonMapper jsonMapper;
 
+	// The paced storm's window: heartbeat.shutdown.drain, or 10 s where the drain is off.
+	private final Duration drain;
+
 	private final AtomicBoolean running = new AtomicBoolean();
 
 	private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
@@ -87,8 +92,9 @@ class RestartStorm implements DisposableBean {
 	private final HttpClient http = HttpClient.newBuilder().executor(this.connecting).build();
 
 	RestartStorm(SessionRegistry registry, HeartbeatProperties properties, DemoProperties demo, Environment environment,
-			JsonMapper jsonMapper) {
+			JsonMapper jsonMapper, ShutdownProperties shutdown) {
 		this.registry = registry;
+		this.drain = shutdown.paced() ? shutdown.drain() : Duration.ofSeconds(10);
 		this.properties = properties;
 		this.demo = demo;
 		this.environment = environment;
@@ -99,7 +105,15 @@ class RestartStorm implements DisposableBean {
 	/** The backoff rules a storm can compare. */
 	enum Backoff {
 
-		FULL_JITTER("full-jitter"), FIXED("fixed");
+		FULL_JITTER("full-jitter"),
+
+		/**
+		 * The server's restart as it is now: the clients closed over the drain's window, each with
+		 * 1012 and the window, each reconnecting at random within it (then full jitter).
+		 */
+		PACED_DRAIN("paced-drain"),
+
+		FIXED("fixed");
 
 		private final String wireName;
 
@@ -129,8 +143,14 @@ class RestartStorm implements DisposableBean {
 		}
 		List<StormClient> fleet = new ArrayList<>(clients);
 		try {
-			ReconnectBackoff delays = (backoff == Backoff.FIXED) ? ReconnectBackoff.fixed(REFERENCE_DELAY)
-					: ReconnectBackoff.fullJitter(this.properties.reconnect(), Math::random);
+			ReconnectBackoff jitter = ReconnectBackoff.fullJitter(this.properties.reconnect(), Math::random);
+			ReconnectBackoff delays = switch (backoff) {
+				case FIXED -> ReconnectBackoff.fixed(REFERENCE_DELAY);
+				case FULL_JITTER -> jitter;
+				// The page's client: the first delay drawn from the window its 1012 names, then its backoff.
+				case PACED_DRAIN -> (attempt) -> (attempt == 0)
+						? Duration.ofMillis((long) (Math.random() * this.drain.toMillis())) : jitter.delay(attempt - 1);
+			};
 			URI uri = URI.create("ws://127.0.0.1:" + this.environment.getRequiredProperty("local.server.port") + "/ws");
 			for (int i = 0; i < clients; i++) {
 				fleet.add(new StormClient(uri, delays));
@@ -142,9 +162,15 @@ class RestartStorm implements DisposableBean {
 			fleet.forEach((client) -> ids.add(client.sessionId()));
 			long restartedAt = System.nanoTime();
 			fleet.forEach((client) -> client.restartAt(restartedAt));
-			closeAsARestartWould(ids);
-
-			Duration limit = delays.delay(0).plus(this.properties.reconnect().maxDelay()).plus(Duration.ofSeconds(5));
+			Duration limit;
+			if (backoff == Backoff.PACED_DRAIN) {
+				drainAsARestartWould(ids);
+				limit = this.drain.multipliedBy(2).plus(this.properties.reconnect().maxDelay()).plus(Duration.ofSeconds(5));
+			}
+			else {
+				closeAsARestartWould(ids);
+				limit = delays.delay(0).plus(this.properties.reconnect().maxDelay()).plus(Duration.ofSeconds(5));
+			}
 			CompletableFuture.allOf(fleet.stream().map(StormClient::comeback).toArray(CompletableFuture[]::new))
 				.completeOnTimeout(null, limit.toMillis(), TimeUnit.MILLISECONDS)
 				.join();
@@ -172,6 +198,21 @@ class RestartStorm implements DisposableBean {
 			if (ids.contains(session.id())) {
 				session.close(SERVICE_RESTART);
 			}
+		}
+	}
+
+	/**
+	 * Closes the storm's own sessions as a node told to stop does now: evenly over the drain's
+	 * window, each with 1012 and the window to reconnect within. Each close is scheduled, none
+	 * waited for.
+	 */
+	private void drainAsARestartWould(Set<String> ids) {
+		List<TrackedSession> sessions = this.registry.sessions().stream().filter((s) -> ids.contains(s.id())).toList();
+		CloseStatus status = CloseCodes.serviceRestart(this.drain);
+		long window = this.drain.toNanos();
+		for (int i = 0; i < sessions.size(); i++) {
+			TrackedSession session = sessions.get(i);
+			this.timers.schedule(() -> session.close(status), window * (i + 1) / sessions.size(), TimeUnit.NANOSECONDS);
 		}
 	}
 

@@ -10,7 +10,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /api/demo/restart-storm?clients=500&backoff=full-jitter|fixed}: runs a restart storm
+ * {@code POST /api/demo/restart-storm?clients=500&backoff=full-jitter|paced-drain|fixed}: runs a restart storm
  * and answers its plot data. Only with {@code heartbeat.demo.faults-enabled} (the demo profile):
  * without it the path does not exist, and a POST to it gets a 4xx.
  */
@@ -30,10 +30,11 @@ class RestartStormController {
 		RestartStorm.Backoff rule = switch (backoff) {
 			case "full-jitter" -> RestartStorm.Backoff.FULL_JITTER;
 			case "fixed" -> RestartStorm.Backoff.FIXED;
+			case "paced-drain" -> RestartStorm.Backoff.PACED_DRAIN;
 			default -> null;
 		};
 		if (rule == null) {
-			return problem(HttpStatus.BAD_REQUEST, "backoff must be full-jitter or fixed");
+			return problem(HttpStatus.BAD_REQUEST, "backoff must be full-jitter, paced-drain or fixed");
 		}
 		try {
 			return this.storm.run(clients, rule)

@@ -22,7 +22,8 @@ import static org.awaitility.Awaitility.await;
  * {@code src/docs/images/}; the phone and Chinese ones are for looking at the layout.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "heartbeat.interval=1s", "heartbeat.ack-timeout=500ms", "heartbeat.server-timeout=5s" })
+		properties = { "heartbeat.interval=1s", "heartbeat.ack-timeout=500ms", "heartbeat.server-timeout=5s",
+				"heartbeat.shutdown.drain=3s" })
 @ActiveProfiles("demo")
 class PageScreenshotTests {
 

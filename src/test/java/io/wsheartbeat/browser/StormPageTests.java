@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * delay, 1 s. Same properties as {@link PageScreenshotTests}, so the two share a context.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "heartbeat.interval=1s",
-		"heartbeat.ack-timeout=500ms", "heartbeat.server-timeout=5s" })
+		"heartbeat.ack-timeout=500ms", "heartbeat.server-timeout=5s", "heartbeat.shutdown.drain=3s" })
 @ActiveProfiles("demo")
 class StormPageTests {
 
@@ -47,6 +47,9 @@ class StormPageTests {
 	 */
 	static final Duration DELIVERY_SLACK = Duration.ofSeconds(1);
 
+	/** heartbeat.shutdown.drain below: the paced storm's window. */
+	static final Duration DRAIN = Duration.ofSeconds(3);
+
 	@Autowired
 	HeartbeatProperties properties;
 
@@ -54,7 +57,7 @@ class StormPageTests {
 	int port;
 
 	@Test
-	void shouldRunBothStormsAndPlotThemSideBySide() throws IOException {
+	void shouldRunTheThreeStormsAndPlotThemSideBySide() throws IOException {
 		try (Browser browser = Browser.start(1280, 900)) {
 			browser.open("http://localhost:" + this.port + "/storm?lang=en");
 			WebElement clients = browser.byId("storm-clients");
@@ -78,6 +81,17 @@ class StormPageTests {
 				.as("full jitter: no half of the initial delay holds more than three quarters; bars %s", jitter)
 				.isLessThanOrEqualTo(CLIENTS * 3 / 4);
 			assertThat(jitter).as("spread over many buckets").hasSizeGreaterThanOrEqualTo(6);
+			// Drained over 3 s, each back within 3 s of its close: the reconnects spread over 6 s, and
+			// no 100 ms holds more than a few times the paced rate (clients / drain per 100 ms).
+			List<Integer> drained = bars(browser, "storm-paced-drain");
+			assertThat(drained.stream().mapToInt(Integer::intValue).sum()).isEqualTo(CLIENTS);
+			int pacedPerBucket = (int) Math.ceil(CLIENTS * BUCKET_MILLIS / (double) DRAIN.toMillis());
+			assertThat(drained.stream().mapToInt(Integer::intValue).max().orElseThrow())
+				.as("paced drain: no 100 ms holds more than three times the paced rate %s; bars %s", pacedPerBucket, drained)
+				.isLessThanOrEqualTo(3 * pacedPerBucket);
+			assertThat(drained).as("spread over the drain and the window after it").hasSizeGreaterThan((int) (DRAIN.toMillis() / BUCKET_MILLIS));
+			assertThat(drained.stream().mapToInt(Integer::intValue).max().orElseThrow())
+				.as("the paced drain's peak below full jitter's, on the same clients").isLessThan(jitter.stream().mapToInt(Integer::intValue).max().orElseThrow());
 			int[] fixedCounts = countsByBucket(browser, "storm-fixed");
 			int fixedFrom = (int) (FIXED_DELAY.toMillis() / BUCKET_MILLIS);
 			int fixedTo = (int) (FIXED_DELAY.plus(DELIVERY_SLACK).toMillis() / BUCKET_MILLIS);
