@@ -41,8 +41,12 @@ final class TurnAwayWhileDraining implements HandshakeInterceptor {
 		return false;
 	}
 
+	// Any of the forward headers: with server.forward-headers-strategy=native, Tomcat's RemoteIpValve
+	// has taken X-Forwarded-For off the request by now (it made it the remote address), but leaves
+	// X-Forwarded-Proto, which nginx.conf and reverse-proxy.md always send.
 	private static boolean cameThroughProxy(ServerHttpRequest request) {
-		return request.getHeaders().containsHeader("X-Forwarded-For") || request.getHeaders().containsHeader("Forwarded");
+		return request.getHeaders().containsHeader("X-Forwarded-For")
+				|| request.getHeaders().containsHeader("X-Forwarded-Proto") || request.getHeaders().containsHeader("Forwarded");
 	}
 
 	@Override
