@@ -66,8 +66,8 @@ class ClusterStopNodeTests {
 	private static final Duration PAGE_SEES_THE_STOP = Duration.ofMillis(200).plus(BUSY);
 
 	/**
-	 * Back on another node: one reconnect delay, as nginx takes the refused node out of the
-	 * choice ({@code max_fails=1}) and passes the handshake on to a live one.
+	 * Back on another node: one reconnect delay, as nginx passes a handshake the dead node
+	 * refused on to a live one ({@code proxy_next_upstream error}).
 	 */
 	private static final Duration ON_ANOTHER_NODE = RECONNECT.initialDelay().plus(BUSY);
 
