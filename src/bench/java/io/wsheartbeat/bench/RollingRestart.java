@@ -178,8 +178,8 @@ public final class RollingRestart {
 			for (int i = 0; i < clients; i++) {
 				Client client = new Client(uri, http, timers, stats);
 				fleet.add(client);
-				// 500 a second: opening them is not what is measured.
-				timers.schedule(client::connect, i * 2L, TimeUnit.MILLISECONDS);
+				// 200 a second: opening them is not what is measured.
+				timers.schedule(client::connect, i * 5L, TimeUnit.MILLISECONDS);
 			}
 			awaitUntil(Duration.ofSeconds(120), () -> fleet.stream().allMatch(Client::isAcked), "every client open and acked");
 			stats.reset();
@@ -226,10 +226,13 @@ public final class RollingRestart {
 					}
 				}
 			}
-			long longest = fleet.stream().mapToLong((c) -> c.longestWithoutSession(false)).max().orElse(0);
-			long beyond = fleet.stream().mapToLong((c) -> c.longestWithoutSession(true)).max().orElse(0);
+			// Everything from the first SIGTERM on; what happened while the clients were opened is not measured.
+			long longest = fleet.stream().mapToLong((c) -> c.longestWithoutSession(false, measuring)).max().orElse(0);
+			long beyond = fleet.stream().mapToLong((c) -> c.longestWithoutSession(true, measuring)).max().orElse(0);
 			Map<Integer, Long> codes = new java.util.TreeMap<>();
-			fleet.forEach((c) -> c.closes.forEach((close) -> codes.merge(close.code, 1L, Long::sum)));
+			fleet.forEach((c) -> c.closes.stream()
+				.filter((close) -> close.nanos >= measuring)
+				.forEach((close) -> codes.merge(close.code, 1L, Long::sum)));
 			long closesHeard = codes.values().stream().mapToLong(Long::longValue).sum();
 			long lost = 0;
 			for (Path log : logs) {
@@ -601,10 +604,13 @@ public final class RollingRestart {
 		 * The longest stretch from a close to the next welcome (to now, where none came), less the
 		 * delay drawn after that close when {@code beyondDrawn}: what the reconnect itself cost.
 		 */
-		long longestWithoutSession(boolean beyondDrawn) {
+		long longestWithoutSession(boolean beyondDrawn, long since) {
 			long longest = 0;
 			List<Long> w = new ArrayList<>(this.welcomes);
 			for (Close close : this.closes) {
+				if (close.nanos < since) {
+					continue;
+				}
 				long next = w.stream().filter((t) -> t > close.nanos).min(Long::compare).orElse(System.nanoTime());
 				long gap = next - close.nanos - (beyondDrawn ? TimeUnit.MILLISECONDS.toNanos(close.drawnMillis) : 0);
 				longest = Math.max(longest, gap);

@@ -121,6 +121,39 @@ class ClusterDrainTests {
 		}
 	}
 
+	@Test
+	void aSecondSigtermEndsTheDrainAndTheRestHear1001() throws Exception {
+		Duration longDrain = Duration.ofSeconds(20);
+		List<WireClient> clients = new ArrayList<>();
+		try (NodeProcess node = NodeProcess.start("impatient-node", this.redis.port(),
+				"--heartbeat.shutdown.drain=" + longDrain.toSeconds() + "s")) {
+			await("the node up").atMost(STARTUP).pollInterval(Duration.ofMillis(250)).until(node::hasJoined);
+			for (int i = 0; i < CLIENTS; i++) {
+				clients.add(WireClient.connect(node.port()));
+			}
+			clients.forEach((c) -> c.awaitFrame("welcome"));
+
+			node.terminate();
+			// A first session drained (one every 500 ms here) says the drain is under way.
+			await("the drain under way").atMost(Duration.ofSeconds(5)).until(() -> clients.stream().anyMatch(WireClient::isClosed));
+			node.terminate();
+			long second = System.nanoTime();
+
+			await("the node gone long before its 20 s drain").atMost(Duration.ofSeconds(10)).until(() -> !node.isAlive());
+			Map<Integer, Long> codes = clients.stream()
+				.collect(Collectors.groupingBy((c) -> c.closed().orTimeout(5, TimeUnit.SECONDS).join().code(),
+						java.util.TreeMap::new, Collectors.counting()));
+			logger.info("A second SIGTERM: the node exited {} ms later; close codes {}",
+					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - second), codes);
+			assertThat(codes.keySet()).as("drained with 1012 before the second SIGTERM, the rest 1001 after it")
+				.containsExactly(1001, 1012);
+			assertThat(node.log()).contains("during the drain: closing the remaining sessions now", "(the drain was cut short)");
+		}
+		finally {
+			clients.forEach(WireClient::close);
+		}
+	}
+
 	private static List<String> nodeIds(NodeProcess node) {
 		return NodeProcess.stream(node.getJson("/api/cluster").path("nodes")).map((n) -> n.path("id").asString()).toList();
 	}

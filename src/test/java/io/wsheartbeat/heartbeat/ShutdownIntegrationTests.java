@@ -12,6 +12,7 @@ import io.wsheartbeat.HeartbeatApplication;
 import io.wsheartbeat.support.WireClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ShutdownIntegrationTests {
 
@@ -33,6 +34,17 @@ class ShutdownIntegrationTests {
 		finally {
 			context.close();
 		}
+	}
+
+
+	@Test
+	void shouldNotStartWhenTheShutdownPhaseCannotHoldTheDrain() {
+		assertThatThrownBy(() -> new SpringApplicationBuilder(HeartbeatApplication.class)
+			.properties("server.port=0", "spring.main.banner-mode=off")
+			.run("--heartbeat.shutdown.drain=30s", "--spring.lifecycle.timeout-per-shutdown-phase=30s"))
+			.as("30 s of drain, 5 s of close handshakes and 1 s of margin do not fit in 30 s")
+			.hasStackTraceContaining(
+					"spring.lifecycle.timeout-per-shutdown-phase (PT30S) must cover heartbeat.shutdown.drain (PT30S) plus heartbeat.send-time-limit (PT5S)");
 	}
 
 }
