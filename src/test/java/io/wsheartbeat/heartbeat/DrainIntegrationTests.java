@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A node on its own told to stop while N clients are connected: readiness turns OUT_OF_SERVICE
- * before the first close, a late arrival is turned away with 1012, and the N sessions are closed
+ * before the first close, a late arrival is turned away with 1012 (through a proxy, 503 before the
+ * upgrade, for the proxy to pass on), and the N sessions are closed
  * over {@code heartbeat.shutdown.drain} with 1012 and the window to reconnect within, no 100 ms
  * of it closing more than twice the mean. 1,000 sessions over 2 s in the default run; 5,000 over
  * 10 s, as the issue asks, in the soak profile.
@@ -84,6 +85,17 @@ class DrainIntegrationTests {
 			assertThat(status(http, port, "/actuator/health/readiness")).as("readiness during the drain").isEqualTo(503);
 			assertThat(status(http, port, "/actuator/health/liveness")).as("liveness during the drain").isEqualTo(200);
 			Client late = Client.connect(http, port);
+			// Through a proxy it is refused before the upgrade, so the proxy can try another node.
+			HttpResponse<?> proxied = http.newWebSocketBuilder()
+				.header("X-Forwarded-Proto", "http")
+				.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new WebSocket.Listener() {
+				})
+				.handle((ws, ex) -> (ex.getCause() instanceof java.net.http.WebSocketHandshakeException refused)
+						? refused.getResponse() : null)
+				.get(10, java.util.concurrent.TimeUnit.SECONDS);
+			assertThat(proxied).as("a proxied handshake during the drain is refused").isNotNull();
+			assertThat(proxied.statusCode()).isEqualTo(503);
+			assertThat(proxied.headers().firstValue("Retry-After")).contains(String.valueOf(Math.max(1, window.toSeconds())));
 
 			// The drain takes its window; slack for a busy machine and the last close handshakes.
 			CompletableFuture.allOf(clients.stream().map((c) -> c.closed).toArray(CompletableFuture[]::new))
