@@ -208,9 +208,6 @@ public final class RollingRestart {
 					throw new IllegalStateException(ex.getMessage() + ": " + out.size() + " not open; their closes: "
 							+ out.stream().limit(5).map(Client::describe).toList(), ex);
 				}
-				// nginx's fail_timeout (2 s in src/cluster/nginx.conf): until then it may still hold the
-				// restarted node out of its choice for the refused connects while it was down.
-				TimeUnit.SECONDS.sleep(2);
 			}
 			awaitUntil(Duration.ofSeconds(30), () -> fleet.stream().allMatch(Client::isAcked), "every client acked at the end");
 			long end = System.nanoTime();

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The rolling-restart harness, short: three nodes behind nginx, 600 clients, a 3 s drain, each node
- * restarted in turn. The issue's targets with the drain on, from the clients' side: no client
+ * restarted in turn (about 45 s here). The issue's targets with the drain on, from the clients' side: no client
  * closed twice for one restart, no 1006, no session lost from a view, none without a session
  * longer than its drawn delay plus a handshake under load (2 s), and no node taking more than
  * twice the paced rate of handshakes. The full run (3,000 clients, 10 s and 0) is
