@@ -316,9 +316,10 @@ class ClusterFaultTests {
 		Map<String, Integer> sessionsBefore = sessionsPerNode(live);
 		NodeProcess second = startNode(live.id());
 		this.nodes.add(second);
-		await("the second process refused").atMost(STARTUP)
+		// Up, and Redis answered its first registration.
+		await("the second process up and reaching Redis").atMost(STARTUP)
 			.pollInterval(Duration.ofMillis(250))
-			.until(() -> second.log().contains("is held by another live process"));
+			.until(second::hasJoined);
 		long refused = System.nanoTime();
 		// It tries again every renew period: three of them, and node-1 is as it was.
 		holdsThroughout("node-1 untouched", RENEW_PERIOD.multipliedBy(3), () -> {
