@@ -167,6 +167,9 @@ class ClusterFaultTests {
 				.isEqualTo("OK");
 			long paused = System.nanoTime();
 			for (NodeProcess node : this.nodes) {
+				Client leaving = this.clients.values().stream().filter((c) -> c.node().equals(node.id())).findFirst().orElseThrow();
+				assertThat(leaving.socket().closeNormally().code()).as("the server's answer to a client's close").isEqualTo(1000);
+				this.clients.remove(leaving.sessionId());
 				open(node);
 			}
 			long whole = awaitEveryViewWhole() - paused - WRITES_PAUSED.toNanos();
@@ -186,6 +189,18 @@ class ClusterFaultTests {
 				+ "command timeouts logged per node {}; every view whole again at most {} ms after each pause ended",
 				pauses, WRITES_PAUSED.toMillis(), counts(RENEWALS_FAILED), failedBefore, timeoutsLogged,
 				TimeUnit.NANOSECONDS.toMillis(slowest));
+		Map<String, Long> duplicates = new TreeMap<>();
+		for (NodeProcess node : this.nodes) {
+			List<String> closed = NodeProcess.stream(node.view().path("recentlyClosed"))
+				.map((c) -> c.path("session").path("id").asString())
+				.toList();
+			duplicates.put(node.id(), closed.size() - closed.stream().distinct().count());
+		}
+		List<String> written = this.redis.commandList("LRANGE", "{heartbeat}:closed", "0", "-1");
+		logger.info("Command timeouts: {} closed records in Redis, {} of them written twice; closed sessions listed twice "
+				+ "per view {}", written.size(), written.size() - written.stream().distinct().count(), duplicates);
+		assertThat(duplicates.values()).as("closed sessions listed twice per view (a batch sent again after a timeout "
+				+ "that Redis ran all the same)").containsOnly(0L);
 		assertThat(timedOut).as("nodes that saw a renewal time out, in " + pauses + " pauses of "
 				+ WRITES_PAUSED.toMillis() + " ms (each has one chance in two each time)")
 			.containsExactlyElementsOf(ids());
