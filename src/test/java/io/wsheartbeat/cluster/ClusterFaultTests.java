@@ -457,6 +457,8 @@ class ClusterFaultTests {
 		for (NodeProcess node : this.nodes) {
 			HttpResponse<String> sessions = node.get("/api/sessions");
 			assertThat(sessions.headers().firstValue("Cluster-View")).as(node.id()).hasValue("complete");
+			assertThat(sessions.headers().firstValue("Sessions-Total")).as(node.id() + "'s total")
+				.hasValue(String.valueOf(this.clients.size()));
 			assertThat(node.listedSessions()).as(node.id() + "'s sessions").isEqualTo(this.clients.keySet());
 		}
 	}
