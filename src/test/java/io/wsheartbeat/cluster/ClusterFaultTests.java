@@ -149,9 +149,10 @@ class ClusterFaultTests {
 	/**
 	 * Redis holds the nodes' writes ({@code CLIENT PAUSE WRITE}: their scripts) for 1.5 s, past
 	 * the command timeout, and runs them after: the renewals and the announcements time out on
-	 * the nodes though Redis did what they asked. A session opens on every node meanwhile, so that
-	 * an announcement times out on every node each time; pauses are repeated until every node saw
-	 * a renewal time out too. Each timeout costs a retry: the batch is sent again, the lease is
+	 * the nodes though Redis did what they asked. A session closes and another opens on every node
+	 * meanwhile, so that an announcement times out on every node each time; pauses are repeated
+	 * until every node saw a renewal time out too. Each timeout costs a retry: the batch is sent
+	 * again (its closes are then written twice, and each view lists them once), the lease is
 	 * renewed at the next period.
 	 */
 	@Test
