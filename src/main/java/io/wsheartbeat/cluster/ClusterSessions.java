@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.stereotype.Component;
@@ -103,10 +105,18 @@ class ClusterSessions implements OtherNodes {
 		return new Slice(sessions, slice.next());
 	}
 
+	/**
+	 * The closes the nodes wrote, each session once: an announcement whose answer timed out may
+	 * have run in Redis all the same, and is sent again, so its closes can be in the list twice.
+	 */
 	@Override
 	public List<ClosedSession> closed(int max, Instant now, long nowNanos) {
 		List<ClosedSession> closed = new ArrayList<>();
+		Set<String> seen = new HashSet<>();
 		for (ClosedRecord record : this.store.closed(max)) {
+			if (!seen.add(record.id())) {
+				continue;
+			}
 			Instant closedAt = Instant.ofEpochMilli(record.closedAt());
 			long closedAtNanos = nowNanos - Duration.between(closedAt, now).toNanos();
 			Instant connectedAt = (record.connectedAt() != null) ? record.connectedAt() : closedAt;
