@@ -97,7 +97,7 @@ class ClusterSessions implements OtherNodes {
 
 	@Override
 	public Slice sessions(String node, String position, int limit, Instant now) {
-		ClusterStore.SessionsSlice slice = this.store.sessions(node, position, limit);
+		ClusterStore.SessionsSlice slice = this.store.sessions(node, position, limit, this.state::unreadable);
 		List<SessionSnapshot> sessions = new ArrayList<>(slice.sessions().size());
 		slice.sessions()
 			.forEach((id, session) -> sessions
@@ -113,7 +113,7 @@ class ClusterSessions implements OtherNodes {
 	public List<ClosedSession> closed(int max, Instant now, long nowNanos) {
 		List<ClosedSession> closed = new ArrayList<>();
 		Set<String> seen = new HashSet<>();
-		for (ClosedRecord record : this.store.closed(max)) {
+		for (ClosedRecord record : this.store.closed(max, this.state::unreadable)) {
 			if (!seen.add(record.id())) {
 				continue;
 			}

@@ -44,6 +44,13 @@ class ClusterState {
 
 	private volatile int sessionsElsewhere;
 
+	// Why this node is out of the cluster though Redis answers, or null while it is in.
+	private volatile String outOfCluster;
+
+	// Each unreadable entry is logged once, not at every renewal or view that skips it; a key full
+	// of garbage does not fill the log or the heap.
+	private static final int MAX_UNREADABLE_LOGGED = 100;
+
 	// Each unreadable field is logged once, not at every renewal that skips it.
 	private final Set<String> unreadableLogged = ConcurrentHashMap.newKeySet();
 
@@ -95,8 +102,17 @@ class ClusterState {
 		this.liveNodes = Math.max(1, answer.nodes());
 		this.sessionsElsewhere = Math.max(0, answer.sessions() - (answer.granted() ? ownSessions : 0));
 		reached();
-		answer.unreadable().keySet().forEach(this::unreadable);
+		answer.unreadable().keySet().forEach((field) -> unreadable("field '" + field + "' of the nodes hash"));
 		judgedLost(answer.lost(), answer.now());
+	}
+
+	/** Why this node is out of the cluster though Redis answers (its id is held), or {@code null}. */
+	String outOfCluster() {
+		return this.outOfCluster;
+	}
+
+	void outOfCluster(String why) {
+		this.outOfCluster = why;
 	}
 
 	/** The store answered something. */
@@ -122,11 +138,11 @@ class ClusterState {
 		this.lastFailure = ex.toString();
 	}
 
-	/** A field of the nodes hash that could not be read: skipped, and logged once. */
-	void unreadable(String field) {
-		if (this.unreadableLogged.add(field)) {
-			logger.warn("Skipped field '{}' of the cluster's nodes hash: it is not a node entry this version can read "
-					+ "(a stray write, or a node of another version); it is logged once", field);
+	/** An entry of a cluster key that could not be read, and where: skipped, and logged once. */
+	void unreadable(String where) {
+		if (this.unreadableLogged.size() < MAX_UNREADABLE_LOGGED && this.unreadableLogged.add(where)) {
+			logger.warn("Skipped {}: it is not an entry this version can read (a stray write, or a node of another "
+					+ "version); it is logged once", where);
 		}
 	}
 

@@ -155,7 +155,7 @@ class RedisClusterStore implements ClusterStore {
 				nodes.put(id, entry);
 			}
 			else {
-				unreadable.accept(id);
+				unreadable.accept("field '" + id + "' of the nodes hash");
 			}
 		});
 		return nodes;
@@ -164,7 +164,7 @@ class RedisClusterStore implements ClusterStore {
 	// A position is HSCAN's cursor and how many of the batch it starts were sent already: a
 	// batch can hold more than a page (a small hash comes back whole, whatever COUNT asks).
 	@Override
-	public SessionsSlice sessions(String node, String position, int limit) {
+	public SessionsSlice sessions(String node, String position, int limit, Consumer<String> unreadable) {
 		String cursor = "0";
 		int skip = 0;
 		if (position != null) {
@@ -190,6 +190,9 @@ class RedisClusterStore implements ClusterStore {
 				if (session != null) {
 					sessions.put(entries.get(i).getKey(), session);
 				}
+				else {
+					unreadable.accept("field '" + entries.get(i).getKey() + "' of " + keysFor(node)[1]);
+				}
 			}
 			skip = 0;
 			cursor = batch.getCursor();
@@ -204,12 +207,15 @@ class RedisClusterStore implements ClusterStore {
 	}
 
 	@Override
-	public List<ClosedRecord> closed(int max) {
+	public List<ClosedRecord> closed(int max, Consumer<String> unreadable) {
 		List<ClosedRecord> closed = new ArrayList<>();
 		for (String raw : this.reads.commands("lrange").lrange(this.keys[2], 0, max - 1)) {
 			ClosedRecord record = read(raw, ClosedRecord.class);
 			if (record != null && record.id() != null) {
 				closed.add(record);
+			}
+			else {
+				unreadable.accept("an entry of " + this.keys[2]);
 			}
 		}
 		return closed;

@@ -142,6 +142,7 @@ class ClusterMembershipTests {
 
 		assertThat(this.store.sessions.get("node-1")).containsOnlyKeys("a");
 		assertThat(this.store.registrations).isEqualTo(1);
+		assertThat(impostor.state.outOfCluster()).as("what its health says").contains("held by another live process");
 		this.one.renew();
 		assertThat(this.one.counter("heartbeat.cluster.lease.renewals.failed")).as("the live node keeps its lease").isZero();
 
@@ -150,6 +151,7 @@ class ClusterMembershipTests {
 		this.clock.advance(Duration.ofSeconds(1));
 		impostor.pass();
 		assertThat(this.store.sessions.get("node-1")).containsOnlyKeys("x");
+		assertThat(impostor.state.outOfCluster()).isNull();
 	}
 
 	@Test
