@@ -10,6 +10,7 @@ import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.HandshakeHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
@@ -32,11 +33,15 @@ class HeartbeatConfiguration implements WebSocketConfigurer {
 
 	private final HandshakeHandler handshakeHandler;
 
+	// Whatever else must see the handshake (the warm-up marks its own sessions); none by default.
+	private final HandshakeInterceptor[] interceptors;
+
 	HeartbeatConfiguration(HeartbeatProperties properties, HeartbeatHandler handler,
-			ObjectProvider<HandshakeHandler> handshakeHandler) {
+			ObjectProvider<HandshakeHandler> handshakeHandler, ObjectProvider<HandshakeInterceptor> interceptors) {
 		this.properties = properties;
 		this.handler = handler;
 		this.handshakeHandler = handshakeHandler.getIfAvailable(DefaultHandshakeHandler::new);
+		this.interceptors = interceptors.orderedStream().toArray(HandshakeInterceptor[]::new);
 	}
 
 	/**
@@ -47,6 +52,7 @@ class HeartbeatConfiguration implements WebSocketConfigurer {
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
 		registry.addHandler(this.handler, ENDPOINT)
 			.setHandshakeHandler(this.handshakeHandler)
+			.addInterceptors(this.interceptors)
 			.setAllowedOrigins(this.properties.allowedOrigins().toArray(String[]::new));
 	}
 
