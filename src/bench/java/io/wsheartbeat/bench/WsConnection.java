@@ -40,6 +40,11 @@ final class WsConnection {
 	/** Next heartbeat due ({@code hold}), on the generator's clock. */
 	long nextBeatNanos;
 
+	/** {@code restart}: the client this connection is an attempt of, and which attempt (0 first). */
+	int client = -1;
+
+	int attempt;
+
 	/** {@code silent}: when its one heartbeat went out; {@code 0} before. */
 	long silentBeatNanos;
 
