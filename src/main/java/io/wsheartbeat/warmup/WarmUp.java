@@ -22,6 +22,7 @@ import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.web.socket.CloseStatus;
 
 import io.wsheartbeat.heartbeat.SessionRegistry;
 import io.wsheartbeat.heartbeat.TrackedSession;
@@ -140,7 +141,12 @@ class WarmUp implements SmartLifecycle {
 			int port = connector.getLocalPort();
 			this.sessions.open(port);
 			String contextPath = (this.context.getEnvironment().getProperty("server.servlet.context-path", ""));
-			return new WarmUpClient(this.properties).run(URI.create("ws://127.0.0.1:" + port + contextPath + "/ws"));
+			WarmUpClient.Result result = new WarmUpClient(this.properties)
+				.run(URI.create("ws://127.0.0.1:" + port + contextPath + "/ws"));
+			// While the connector still runs, so that the closes of the sessions cut short at the
+			// time limit reach the handler.
+			awaitWarmUpSessionsGone();
+			return result;
 		}
 		finally {
 			service.removeConnector(connector);
@@ -151,7 +157,10 @@ class WarmUp implements SmartLifecycle {
 			catch (Exception ex) {
 				logger.debug("Warm-up connector not destroyed: {}", ex.toString());
 			}
-			awaitWarmUpSessionsGone();
+			this.registry.sessions()
+				.stream()
+				.filter(TrackedSession::isWarmUp)
+				.forEach((session) -> session.close(CloseStatus.GOING_AWAY));
 		}
 	}
 
@@ -171,7 +180,7 @@ class WarmUp implements SmartLifecycle {
 			gone.get(LEAVING.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException | ExecutionException ex) {
-			logger.info("Warm-up: {} of its sessions still closing; the reaper will see to them", warmUpSessionsLeft());
+			logger.info("Warm-up: {} of its sessions still closing; closing them with 1001", warmUpSessionsLeft());
 		}
 		finally {
 			checks.shutdownNow();
