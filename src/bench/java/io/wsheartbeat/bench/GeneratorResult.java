@@ -67,15 +67,27 @@ final class GeneratorResult {
 	final LatencyHistogram welcomeMicros = new LatencyHistogram();
 
 	/**
+	 * {@code restart}: microseconds from the server's start to each client's first 101. For a
+	 * server that sends no welcome (the reference) this is when a client is in.
+	 */
+	final LatencyHistogram upgradedMicros = new LatencyHistogram();
+
+	/**
 	 * {@code restart}: microseconds from the server's start until a share of the clients were
-	 * welcomed; -1 if that share never was.
+	 * welcomed (or, from a server that sends no welcome, upgraded); -1 if that share never was.
 	 */
 	long welcomedShareMicros(double share) {
+		LatencyHistogram in = inMicros();
 		long needed = (long) Math.ceil(share * this.attempted);
-		if (needed == 0 || this.welcomeMicros.count() < needed) {
+		if (needed == 0 || in.count() < needed) {
 			return -1;
 		}
-		return this.welcomeMicros.quantile((double) needed / this.welcomeMicros.count());
+		return in.quantile((double) needed / in.count());
+	}
+
+	/** {@code restart}: when each client was in: its welcome, or its 101 from a server that sends no welcome. */
+	LatencyHistogram inMicros() {
+		return (this.welcomeMicros.count() > 0) ? this.welcomeMicros : this.upgradedMicros;
 	}
 
 	void add(GeneratorResult other) {
@@ -97,6 +109,7 @@ final class GeneratorResult {
 		this.undetected += other.undetected;
 		this.retries += other.retries;
 		this.welcomeMicros.add(other.welcomeMicros);
+		this.upgradedMicros.add(other.upgradedMicros);
 	}
 
 	double acksPerSecond() {
@@ -123,7 +136,8 @@ final class GeneratorResult {
 				+ " otherFrames=" + this.otherFrames + " windowMillis=" + this.windowMillis + " undetected="
 				+ this.undetected + " codes=" + codes + " detections=" + detections + " rtt="
 				+ this.rttMicros.encode() + " rampRtt=" + this.rampRttMicros.encode() + " connect="
-				+ this.connectMicros.encode() + " retries=" + this.retries + " welcome=" + this.welcomeMicros.encode();
+				+ this.connectMicros.encode() + " retries=" + this.retries + " welcome=" + this.welcomeMicros.encode() + " upgraded="
+				+ this.upgradedMicros.encode();
 	}
 
 	static GeneratorResult parse(String line) {
@@ -162,6 +176,7 @@ final class GeneratorResult {
 		result.retries = Long.parseLong(values.getOrDefault("retries", "0"));
 		if (values.containsKey("welcome")) {
 			result.welcomeMicros.add(LatencyHistogram.decode(values.get("welcome")));
+			result.upgradedMicros.add(LatencyHistogram.decode(values.get("upgraded")));
 		}
 		return result;
 	}
@@ -189,7 +204,7 @@ final class GeneratorResult {
 				+ this.detectionMillis.size() + ", \"undetected\": " + this.undetected + "}" + ", \"retries\": "
 				+ this.retries + ", \"welcomeFromStartMicros\": {\"p50\": " + welcomedShareMicros(0.5) + ", \"p99\": "
 				+ welcomedShareMicros(0.99) + ", \"all\": " + welcomedShareMicros(1.0) + ", \"welcomed\": "
-				+ this.welcomeMicros.count() + "}";
+				+ this.welcomeMicros.count() + ", \"upgraded\": " + this.upgradedMicros.count() + "}";
 	}
 
 }

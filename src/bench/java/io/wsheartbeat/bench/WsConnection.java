@@ -45,6 +45,9 @@ final class WsConnection {
 
 	int attempt;
 
+	/** {@code restart}: whether its welcome came. */
+	boolean welcomed;
+
 	/** {@code silent}: when its one heartbeat went out; {@code 0} before. */
 	long silentBeatNanos;
 

@@ -89,6 +89,7 @@ class LoadGeneratorSmokeTests {
 
 		assertThat(result.attempted).isEqualTo(20);
 		assertThat(result.welcomeMicros.count()).isEqualTo(20);
+		assertThat(result.upgradedMicros.count()).isEqualTo(20);
 		assertThat(result.welcomedShareMicros(0.5)).isPositive().isLessThanOrEqualTo(result.welcomedShareMicros(1.0));
 		assertThat(result.failed).isZero();
 		assertThat(result.closedByServer).isZero();
@@ -107,6 +108,7 @@ class LoadGeneratorSmokeTests {
 
 		assertThat(result.attempted).isEqualTo(3);
 		assertThat(result.welcomeMicros.count()).isZero();
+		assertThat(result.upgradedMicros.count()).isZero();
 		assertThat(result.welcomedShareMicros(0.5)).isEqualTo(-1);
 		assertThat(result.failed).as("refused connects are retried, not given up").isZero();
 		assertThat(result.retries).isGreaterThanOrEqualTo(3);
