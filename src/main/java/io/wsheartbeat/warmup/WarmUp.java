@@ -43,6 +43,11 @@ import io.wsheartbeat.heartbeat.TrackedSession;
  * so none counts against a client's per-address or total limit. Its acks count in
  * {@code heartbeat.acks}, and the handler's line per session is quiet while it runs (one summary line instead).
  *
+ * <p>Off by default ({@code heartbeat.warm-up.enabled}): on one server restarting, the clients'
+ * reconnect backoff makes every second the port opens later cost more than compiled code saves
+ * (docs/performance.md). It pays where something else carries the traffic meanwhile: a rolling
+ * restart behind a load balancer that routes by readiness.
+ *
  * <p>Tomcat only: under another container it does nothing and says so.
  */
 class WarmUp implements SmartLifecycle {

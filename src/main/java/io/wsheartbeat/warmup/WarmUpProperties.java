@@ -12,7 +12,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * {@code heartbeat.warm-up.*}: what the server does to itself before it opens its port.
  *
- * @param enabled whether to warm up at all
+ * @param enabled whether to warm up at all; off by default: measured, a single server's restart
+ * got its clients back later with it, since every second the port opens later sends the clients'
+ * backoff further out (docs/performance.md)
  * @param handshakes sessions to open and close at most
  * @param heartbeatsPerSession heartbeats on each, each awaiting its ack (under the default
  * {@code heartbeat.max-messages-per-second} of 50)
@@ -21,7 +23,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("heartbeat.warm-up")
 @Validated
-public record WarmUpProperties(@DefaultValue("true") boolean enabled, @DefaultValue("2000") @Min(0) int handshakes,
+public record WarmUpProperties(@DefaultValue("false") boolean enabled, @DefaultValue("2000") @Min(0) int handshakes,
 		@DefaultValue("10") @Min(0) @Max(40) int heartbeatsPerSession, @DefaultValue("3s") Duration timeLimit,
 		@DefaultValue("4") @Min(1) @Max(64) int concurrency) {
 
