@@ -43,10 +43,12 @@ import io.wsheartbeat.heartbeat.TrackedSession;
  * so none counts against a client's per-address or total limit. Its acks count in
  * {@code heartbeat.acks}, and the handler's line per session is quiet while it runs (one summary line instead).
  *
- * <p>Off by default ({@code heartbeat.warm-up.enabled}): on one server restarting, the clients'
- * reconnect backoff makes every second the port opens later cost more than compiled code saves
- * (docs/performance.md). It pays where something else carries the traffic meanwhile: a rolling
- * restart behind a load balancer that routes by readiness.
+ * <p>It is bounded by {@code heartbeat.warm-up.time-limit}, 1 s by default: on one server
+ * restarting, every second the port opens later sends the refused clients further into their
+ * reconnect backoff. In that second it opens some 40-90 sessions on two busy cores, far too few
+ * for the JIT's top tier; what it takes out of the first clients' way is the cost of first use
+ * (class loading, and the lazy set-up of the servlet, WebSocket and JSON machinery), and with it
+ * the seconds-long ack times of a restart's first moments (docs/performance.md).
  *
  * <p>Tomcat only: under another container it does nothing and says so.
  */
