@@ -92,7 +92,7 @@ public final class ClusterScale {
 
 	private final PrintStream out;
 
-	private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(2, (task) -> {
+	private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(4, (task) -> {
 		Thread thread = new Thread(task, "scale-clock");
 		thread.setDaemon(true);
 		return thread;
@@ -193,6 +193,7 @@ public final class ClusterScale {
 		double registrationsBefore = sum("heartbeat.cluster.registrations");
 		double failedBefore = sum("heartbeat.cluster.lease.renewals.failed");
 		resetGaps();
+		redis.slowlogFrom(5000);
 		long from = System.nanoTime();
 		await(Duration.ofSeconds(this.options.steadySeconds));
 		double window = (System.nanoTime() - from) / 1e9;
@@ -205,7 +206,7 @@ public final class ClusterScale {
 		long usec = 0;
 		Map<String, CommandStat> byCommand = new LinkedHashMap<>();
 		for (Map.Entry<String, CommandStat> stat : statsAfter.entrySet()) {
-			if (Set.of("info", "ping", "config").contains(stat.getKey())) {
+			if (Set.of("info", "ping", "config", "slowlog").contains(stat.getKey().split("\\|")[0])) {
 				continue; // the harness's own
 			}
 			CommandStat delta = stat.getValue().minus(statsBefore.get(stat.getKey()));
@@ -247,6 +248,7 @@ public final class ClusterScale {
 		this.out.printf(Locale.ROOT, "  heap per node after a full GC: %8.2f MB (heap with the nodes less before them, / %d; "
 				+ "its own %d sessions included)%n", steady.heapPerNode / 1e6, n, this.options.sessions);
 		this.out.printf(Locale.ROOT, "  renewal gap max per node, ms:  %s%n", gapsLine(gaps));
+		this.out.printf(Locale.ROOT, "  Redis's slowest commands (SLOWLOG, 5 ms or more): %s%n", redis.slowest(5));
 		this.out.printf(Locale.ROOT, "  registrations %.0f, failed renewals %.0f in the window%n",
 				sum("heartbeat.cluster.registrations") - registrationsBefore,
 				sum("heartbeat.cluster.lease.renewals.failed") - failedBefore);
@@ -293,9 +295,14 @@ public final class ClusterScale {
 	}
 
 	private void bigNode(ScaleRedis redis, ClientResources resources, JsonMapper jsonMapper) throws Exception {
-		// The restarts' gaps leave the renewal gap's max after a few seconds.
-		await(ScaleNode.METER_STEP.multipliedBy(2));
+		// The restarts' gaps (the outage, between two granted renewals) leave the timer's max
+		// a few steps later.
+		long clear = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (this.nodes.stream().anyMatch((node) -> node.renewalGapMaxMillis() >= 1500) && System.nanoTime() < clear) {
+			await(Duration.ofMillis(500));
+		}
 		resetGaps();
+		redis.slowlogFrom(5000);
 		int others = this.nodes.size();
 		long created = System.nanoTime();
 		ScaleNode big = new ScaleNode("big", this.options.bigNode, this.options.view, redis.port(), resources,
@@ -307,6 +314,18 @@ public final class ClusterScale {
 		AtomicInteger fullReads = new AtomicInteger();
 		long start = System.nanoTime();
 		long until = start + TimeUnit.SECONDS.toNanos(15);
+		long gcBefore = gcMillis();
+		AtomicLong pingMax = new AtomicLong();
+		ScheduledFuture<?> probe = this.clock.scheduleWithFixedDelay(() -> {
+			long sent = System.nanoTime();
+			try {
+				redis.command("PING");
+				pingMax.accumulateAndGet(System.nanoTime() - sent, Math::max);
+			}
+			catch (IOException ex) {
+				pingMax.set(Long.MAX_VALUE);
+			}
+		}, 0, 10, TimeUnit.MILLISECONDS);
 		ExecutorService viewer = Executors.newSingleThreadExecutor();
 		Future<?> view = viewer.submit(() -> {
 			while (System.nanoTime() < until) {
@@ -337,6 +356,8 @@ public final class ClusterScale {
 		}
 		view.get(30, TimeUnit.SECONDS);
 		viewer.shutdown();
+		probe.cancel(false);
+		long gc = gcMillis() - gcBefore;
 		await(ScaleNode.METER_STEP); // the last gaps reach the sampler
 		double[] gaps = Arrays.copyOf(this.gapMax, others);
 		double worst = Arrays.stream(gaps).max().orElse(0);
@@ -347,6 +368,9 @@ public final class ClusterScale {
 		this.out.printf(Locale.ROOT, "  the other %d nodes' renewal gap max over those 15 s: %.0f ms (under 1,500 ms wanted; "
 				+ "machine shared, load %s)%n", others, worst, loadAverage());
 		this.out.printf(Locale.ROOT, "    per node, ms: %s%n", gapsLine(gaps));
+		this.out.printf(Locale.ROOT, "  Redis's slowest commands meanwhile (SLOWLOG, 5 ms or more): %s%n", redis.slowest(5));
+		this.out.printf(Locale.ROOT, "  longest PING round trip (every 10 ms, a socket of its own): %.0f ms; this JVM's GC: %d ms "
+				+ "(every node and the harness share it)%n", pingMax.get() / 1e6, gc);
 		if (worst >= 1500) {
 			this.result.failures.add("big-node: renewal gap " + worst + " ms");
 		}
@@ -465,6 +489,14 @@ public final class ClusterScale {
 		}
 	}
 
+	/** Time this JVM's collectors took, all of them, since it started. */
+	private static long gcMillis() {
+		return ManagementFactory.getGarbageCollectorMXBeans()
+			.stream()
+			.mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime)
+			.sum();
+	}
+
 	/** Heap in use after a full collection, bytes. */
 	private static long heapAfterGc() {
 		for (int i = 0; i < 3; i++) {
@@ -510,10 +542,11 @@ public final class ClusterScale {
 	}
 
 	/** What a run is asked to do. */
-	record Options(int nodes, int sessions, double churn, int warmupSeconds, int steadySeconds, Set<String> phases,
+	record Options(int nodes, int sessions, double churn, int warmupSeconds, int steadySeconds, List<String> phases,
 			int bigNode, boolean view) {
 
-		static final Set<String> ALL = Set.of("steady", "restart-empty", "restart-aof", "big-node");
+		/** Every phase, in the order they run whatever the order asked. */
+		static final List<String> ALL = List.of("steady", "restart-empty", "restart-aof", "big-node");
 
 		static Options parse(String... args) {
 			Map<String, String> given = new LinkedHashMap<>();
@@ -528,7 +561,7 @@ public final class ClusterScale {
 					Double.parseDouble(given.getOrDefault("churn", "0.01")),
 					Integer.parseInt(given.getOrDefault("warmup", "10")),
 					Integer.parseInt(given.getOrDefault("steady", "60")),
-					Set.of(given.getOrDefault("phases", String.join(",", ALL)).split(",")),
+					List.of(given.getOrDefault("phases", String.join(",", ALL)).split(",")),
 					Integer.parseInt(given.getOrDefault("big-node", "50000")),
 					Boolean.parseBoolean(given.getOrDefault("view", "false")));
 			given.keySet()

@@ -38,7 +38,11 @@ import io.wsheartbeat.heartbeat.MonotonicClock;
  */
 final class ScaleNode implements AutoCloseable {
 
-	/** The step of each node's meters: the renewal gap's max covers the last 2-3 s, read every second. */
+	/**
+	 * The step of each node's meters: the renewal gap timer's max covers the last three steps
+	 * (Micrometer's {@code TimeWindowMax}: three buckets, each rotated after a step), so that the
+	 * harness, reading it every second, catches every gap and can tell one phase's from the next.
+	 */
 	static final Duration METER_STEP = Duration.ofSeconds(2);
 
 	final String id;

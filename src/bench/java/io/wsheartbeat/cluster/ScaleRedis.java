@@ -13,7 +13,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -181,6 +183,45 @@ final class ScaleRedis implements AutoCloseable {
 
 	/** Sends one command and reads a simple, integer or bulk string reply. */
 	String command(String... args) throws IOException {
+		Object reply = reply(args);
+		if (reply instanceof List<?>) {
+			throw new IOException("Redis answered an array to " + args[0]);
+		}
+		return (String) reply;
+	}
+
+	/**
+	 * The slowest commands Redis ran since {@link #slowlogFrom} (its SLOWLOG, of those that
+	 * took at least the threshold given there), slowest first: microseconds and the command's name.
+	 */
+	List<String> slowest(int count) throws IOException {
+		List<long[]> entries = new ArrayList<>();
+		List<String> names = new ArrayList<>();
+		for (Object entry : (List<?>) reply("SLOWLOG", "GET", "128")) {
+			List<?> fields = (List<?>) entry;
+			List<?> arguments = (List<?>) fields.get(3);
+			entries.add(new long[] { Long.parseLong((String) fields.get(2)), names.size() });
+			String name = arguments.isEmpty() ? "?" : ((String) arguments.get(0)).toLowerCase(java.util.Locale.ROOT);
+			// SLOWLOG keeps 32 arguments at most.
+			names.add(name + ((arguments.size() < 32) ? " (" + arguments.size() + " arguments)" : ""));
+		}
+		entries.sort((a, b) -> Long.compare(b[0], a[0]));
+		List<String> slowest = new ArrayList<>();
+		for (int i = 0; i < Math.min(count, entries.size()); i++) {
+			slowest.add(String.format(java.util.Locale.ROOT, "%.1f ms %s", entries.get(i)[0] / 1000.0,
+					names.get((int) entries.get(i)[1])));
+		}
+		return slowest;
+	}
+
+	/** Keeps every command that takes {@code micros} or more in SLOWLOG, from now on. */
+	void slowlogFrom(long micros) throws IOException {
+		command("CONFIG", "SET", "slowlog-log-slower-than", String.valueOf(micros));
+		command("CONFIG", "SET", "slowlog-max-len", "128");
+		command("SLOWLOG", "RESET");
+	}
+
+	private Object reply(String... args) throws IOException {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 1000);
 			socket.setSoTimeout(10_000);
@@ -191,18 +232,35 @@ final class ScaleRedis implements AutoCloseable {
 			}
 			out.write(request.toString().getBytes(StandardCharsets.UTF_8));
 			out.flush();
-			InputStream in = new BufferedInputStream(socket.getInputStream());
-			String first = line(in);
-			switch (first.charAt(0)) {
-				case '+', ':' -> {
-					return first.substring(1);
-				}
-				case '$' -> {
-					int length = Integer.parseInt(first.substring(1));
-					return (length < 0) ? null : new String(in.readNBytes(length), StandardCharsets.UTF_8);
-				}
-				default -> throw new IOException("Redis answered " + first);
+			return read(new BufferedInputStream(socket.getInputStream()));
+		}
+	}
+
+	// A RESP2 reply: a string for a simple, integer or bulk one, a list for an array.
+	private static Object read(InputStream in) throws IOException {
+		String first = line(in);
+		switch (first.charAt(0)) {
+			case '+', ':' -> {
+				return first.substring(1);
 			}
+			case '$' -> {
+				int length = Integer.parseInt(first.substring(1));
+				if (length < 0) {
+					return null;
+				}
+				String bulk = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+				in.readNBytes(2); // CRLF
+				return bulk;
+			}
+			case '*' -> {
+				int length = Integer.parseInt(first.substring(1));
+				List<Object> items = new ArrayList<>();
+				for (int i = 0; i < length; i++) {
+					items.add(read(in));
+				}
+				return items;
+			}
+			default -> throw new IOException("Redis answered " + first);
 		}
 	}
 
