@@ -315,6 +315,7 @@ public final class ClusterScale {
 		long start = System.nanoTime();
 		long until = start + TimeUnit.SECONDS.toNanos(15);
 		long gcBefore = gcMillis();
+		long bytesOutBefore = redis.infoLong("stats", "total_net_output_bytes");
 		AtomicLong pingMax = new AtomicLong();
 		ScheduledFuture<?> probe = this.clock.scheduleWithFixedDelay(() -> {
 			long sent = System.nanoTime();
@@ -358,6 +359,7 @@ public final class ClusterScale {
 		viewer.shutdown();
 		probe.cancel(false);
 		long gc = gcMillis() - gcBefore;
+		long bytesOut = redis.infoLong("stats", "total_net_output_bytes") - bytesOutBefore;
 		await(ScaleNode.METER_STEP); // the last gaps reach the sampler
 		double[] gaps = Arrays.copyOf(this.gapMax, others);
 		double worst = Arrays.stream(gaps).max().orElse(0);
@@ -365,6 +367,8 @@ public final class ClusterScale {
 		this.out.printf(Locale.ROOT, "  registered (lease granted) %.2f s after it started; a view on %s read %d pages of %d "
 				+ "(%d times through it) meanwhile%n", registered == 0 ? -1 : (registered - start) / 1e9, reader.id,
 				pagesRead.get(), PAGE, fullReads.get());
+		this.out.printf(Locale.ROOT, "  bytes out of Redis meanwhile: %.1f MB, %.0f KB per page read (the renewals' and "
+				+ "announcements' answers included)%n", bytesOut / 1e6, bytesOut / 1e3 / Math.max(1, pagesRead.get()));
 		this.out.printf(Locale.ROOT, "  the other %d nodes' renewal gap max over those 15 s: %.0f ms (under 1,500 ms wanted; "
 				+ "machine shared, load %s)%n", others, worst, loadAverage());
 		this.out.printf(Locale.ROOT, "    per node, ms: %s%n", gapsLine(gaps));
