@@ -2,7 +2,6 @@ package io.wsheartbeat.cluster;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,15 +21,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import javax.management.ObjectName;
-
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.wsheartbeat.cluster.ScaleRedis.CommandStat;
-import io.wsheartbeat.sessions.ClusterSummary;
 
 /**
  * The cluster at scale, in one JVM: many nodes, each with the production store, state, metrics,
@@ -74,16 +70,7 @@ public final class ClusterScale {
 	/** The tick of the churn: each tick each node closes and opens its share. */
 	private static final Duration CHURN_TICK = Duration.ofMillis(100);
 
-	/** Changes younger than this may be missing from a view that is otherwise whole. */
-	private static final Duration IN_FLIGHT = Duration.ofSeconds(1);
-
-	/** How long a view may take to be whole again before the harness gives up on it. */
-	private static final Duration WHOLE_AT_MOST = Duration.ofSeconds(90);
-
-	private static final int PAGE = 1000;
-
-	private static final java.util.regex.Pattern HARNESS = java.util.regex.Pattern
-		.compile("\\.(ClusterScale|Scale[A-Z]|SyntheticSessions)");
+	private static final int PAGE = WholeViews.PAGE;
 
 	/** The nodes' lease (the default, {@code heartbeat.cluster.lease}). */
 	private static final Duration LEASE = Duration.ofSeconds(5);
@@ -103,16 +90,20 @@ public final class ClusterScale {
 
 	private final Result result = new Result();
 
+	private final WholeViews views;
+
 	// The longest renewal gap of each node seen by the sampler since the phase began, ms.
 	private volatile double[] gapMax;
 
 	private ClusterScale(Options options, PrintStream out) {
 		this.options = options;
 		this.out = out;
+		int slack = (int) Math.ceil(options.sessions * options.churn * CHURN_TICK.toMillis() / 1000.0) + 1;
+		this.views = new WholeViews(this.nodes, slack, this::await, this.result.failures);
 	}
 
 	public static void main(String[] args) throws Exception {
-		quietLogs();
+		ScaleJvm.quietLogs();
 		Options options = Options.parse(args);
 		Result result = run(options, System.out);
 		System.exit(result.failures.isEmpty() ? 0 : 1);
@@ -127,7 +118,7 @@ public final class ClusterScale {
 		this.out.printf(Locale.ROOT, "cluster-scale: %d nodes x %d sessions, %.1f%% reconnecting per second, phases %s%n",
 				this.options.nodes, this.options.sessions, 100 * this.options.churn, this.options.phases);
 		this.out.printf(Locale.ROOT, "machine: %d cores, load %s (shared with other work)%n",
-				Runtime.getRuntime().availableProcessors(), loadAverage());
+				Runtime.getRuntime().availableProcessors(), ScaleJvm.loadAverage());
 		ClientResources resources = DefaultClientResources.builder()
 			.ioThreadPoolSize(4)
 			.computationThreadPoolSize(2)
@@ -139,14 +130,14 @@ public final class ClusterScale {
 		ScheduledFuture<?> sampler = null;
 		try {
 			long emptyMemory = redis.infoLong("memory", "used_memory");
-			long heapBefore = heapAfterGc();
+			long heapBefore = ScaleJvm.heapAfterGc();
 			long started = System.nanoTime();
 			for (int i = 0; i < this.options.nodes; i++) {
 				this.nodes.add(new ScaleNode(String.format(Locale.ROOT, "node-%02d", i), this.options.sessions,
 						this.options.view, redis.port(), resources, jsonMapper, i));
 			}
 			this.nodes.forEach(ScaleNode::start);
-			Duration joined = untilWhole(started);
+			Duration joined = this.views.untilWhole(started);
 			this.out.printf(Locale.ROOT, "joined: every view whole %.1f s after the first node started%n",
 					seconds(joined));
 			double perTick = this.options.sessions * this.options.churn * CHURN_TICK.toMillis() / 1000.0;
@@ -223,14 +214,14 @@ public final class ClusterScale {
 		double cpu = deltaDouble(before, after, "used_cpu_sys") + deltaDouble(before, after, "used_cpu_user");
 		long memory = Long.parseLong(after.get("used_memory"));
 		int sessions = this.nodes.stream().mapToInt((node) -> node.sessions.count()).sum();
-		long heap = heapAfterGc();
+		long heap = ScaleJvm.heapAfterGc();
 
 		Steady steady = new Steady(n, this.options.sessions, window, sent / window, calls / window, bytesOut / window,
 				bytesIn / window, usec / window / 1e6, cpu / window, memory, (memory - emptyMemory) / (double) sessions,
 				(heap - heapBefore) / (double) n, Arrays.stream(gaps).max().orElse(0));
 		this.result.steady = steady;
 		this.out.printf(Locale.ROOT, "%nsteady, %.0f s window after %d s of warm-up, %d nodes x %d sessions "
-				+ "(machine shared; load %s):%n", window, this.options.warmupSeconds, n, this.options.sessions, loadAverage());
+				+ "(machine shared; load %s):%n", window, this.options.warmupSeconds, n, this.options.sessions, ScaleJvm.loadAverage());
 		this.out.printf(Locale.ROOT, "  commands sent by the nodes:    %8.1f /s  %6.2f /s per node (a script counts one)%n",
 				steady.sentPerSecond, steady.sentPerSecond / n);
 		this.out.printf(Locale.ROOT, "  commands Redis ran:            %8.1f /s  %6.2f /s per node (inside scripts; commandstats)%n",
@@ -253,7 +244,7 @@ public final class ClusterScale {
 				sum("heartbeat.cluster.registrations") - registrationsBefore,
 				sum("heartbeat.cluster.lease.renewals.failed") - failedBefore);
 		this.out.println("  cluster classes on the heap (live objects, all nodes together):");
-		clusterClasses().forEach((line) -> this.out.println("    " + line));
+		ScaleJvm.clusterClasses().forEach((line) -> this.out.println("    " + line));
 		if (steady.gapMax >= 1500) {
 			this.result.failures.add("steady renewal gap " + steady.gapMax + " ms");
 		}
@@ -274,14 +265,14 @@ public final class ClusterScale {
 		await(down);
 		redis.startAgain(withData);
 		long back = System.nanoTime();
-		Duration whole = untilWhole(back);
+		Duration whole = this.views.untilWhole(back);
 		double registrations = sum("heartbeat.cluster.registrations") - registrationsBefore;
 		double lost = sum("heartbeat.cluster.nodes.lost") - lostBefore;
 		this.out.printf(Locale.ROOT, "%n%s: Redis killed (SIGKILL)%s, down %d s (three leases), started again %s:%n",
 				name, withData ? " once its append-only file held everything (appendfsync always)" : "",
 				down.toSeconds(), withData ? "on its append-only file" : "empty");
 		this.out.printf(Locale.ROOT, "  every view whole %.1f s after Redis answered again; %.0f registrations, "
-				+ "%.0f nodes judged lost (machine shared; load %s)%n", seconds(whole), registrations, lost, loadAverage());
+				+ "%.0f nodes judged lost (machine shared; load %s)%n", seconds(whole), registrations, lost, ScaleJvm.loadAverage());
 		this.result.restarts.put(name, new Restart(whole, registrations, lost));
 		if (withData) {
 			redis.command("CONFIG", "SET", "appendonly", "no"); // the next phase measures without persistence
@@ -314,7 +305,7 @@ public final class ClusterScale {
 		AtomicInteger fullReads = new AtomicInteger();
 		long start = System.nanoTime();
 		long until = start + TimeUnit.SECONDS.toNanos(15);
-		long gcBefore = gcMillis();
+		long gcBefore = ScaleJvm.gcMillis();
 		long bytesOutBefore = redis.infoLong("stats", "total_net_output_bytes");
 		AtomicLong pingMax = new AtomicLong();
 		ScheduledFuture<?> probe = this.clock.scheduleWithFixedDelay(() -> {
@@ -358,7 +349,7 @@ public final class ClusterScale {
 		view.get(30, TimeUnit.SECONDS);
 		viewer.shutdown();
 		probe.cancel(false);
-		long gc = gcMillis() - gcBefore;
+		long gc = ScaleJvm.gcMillis() - gcBefore;
 		long bytesOut = redis.infoLong("stats", "total_net_output_bytes") - bytesOutBefore;
 		await(ScaleNode.METER_STEP); // the last gaps reach the sampler
 		double[] gaps = Arrays.copyOf(this.gapMax, others);
@@ -370,7 +361,7 @@ public final class ClusterScale {
 		this.out.printf(Locale.ROOT, "  bytes out of Redis meanwhile: %.1f MB, %.0f KB per page read (the renewals' and "
 				+ "announcements' answers included)%n", bytesOut / 1e6, bytesOut / 1e3 / Math.max(1, pagesRead.get()));
 		this.out.printf(Locale.ROOT, "  the other %d nodes' renewal gap max over those 15 s: %.0f ms (under 1,500 ms wanted; "
-				+ "machine shared, load %s)%n", others, worst, loadAverage());
+				+ "machine shared, load %s)%n", others, worst, ScaleJvm.loadAverage());
 		this.out.printf(Locale.ROOT, "    per node, ms: %s%n", gapsLine(gaps));
 		this.out.printf(Locale.ROOT, "  Redis's slowest commands meanwhile (SLOWLOG, 5 ms or more): %s%n", redis.slowest(5));
 		this.out.printf(Locale.ROOT, "  longest PING round trip (every 10 ms, a socket of its own): %.0f ms; this JVM's GC: %d ms "
@@ -378,65 +369,6 @@ public final class ClusterScale {
 		if (worst >= 1500) {
 			this.result.failures.add("big-node: renewal gap " + worst + " ms");
 		}
-	}
-
-	/** Waits until every view is whole; the time since {@code sinceNanos}. */
-	private Duration untilWhole(long sinceNanos) throws Exception {
-		long deadline = sinceNanos + WHOLE_AT_MOST.toNanos();
-		int turn = 0;
-		while (System.nanoTime() < deadline) {
-			if (summariesWhole()) {
-				long checked = System.nanoTime() - IN_FLIGHT.toNanos();
-				ScaleNode reader = this.nodes.get(turn++ % this.nodes.size());
-				if (pagesWhole(reader, checked)) {
-					return Duration.ofNanos(System.nanoTime() - sinceNanos);
-				}
-			}
-			await(Duration.ofMillis(100));
-		}
-		this.result.failures.add("a view was not whole within " + WHOLE_AT_MOST);
-		return WHOLE_AT_MOST;
-	}
-
-	// Every node lists every node, each with the count it holds (within one tick of churn).
-	private boolean summariesWhole() {
-		int slack = (int) Math.ceil(this.options.sessions * this.options.churn * CHURN_TICK.toMillis() / 1000.0) + 1;
-		for (ScaleNode node : this.nodes) {
-			ClusterSummary summary = node.view.summary();
-			if (!summary.redisReachable() || summary.nodes().size() != this.nodes.size()) {
-				return false;
-			}
-			for (ClusterSummary.Node listed : summary.nodes()) {
-				ScaleNode actual = byId(listed.id());
-				if (actual == null || Math.abs(listed.sessions() - actual.sessions.count()) > slack) {
-					return false;
-				}
-			}
-		}
-		return true;
-	}
-
-	private boolean pagesWhole(ScaleNode reader, long sinceNanos) {
-		for (ScaleNode node : this.nodes) {
-			try {
-				if (!node.sessions.agrees(reader.pageThrough(node.id, PAGE), sinceNanos)) {
-					return false;
-				}
-			}
-			catch (RuntimeException ex) {
-				return false; // Redis not there yet
-			}
-		}
-		return true;
-	}
-
-	private ScaleNode byId(String id) {
-		for (ScaleNode node : this.nodes) {
-			if (node.id.equals(id)) {
-				return node;
-			}
-		}
-		return null;
 	}
 
 	private void resetGaps() {
@@ -481,68 +413,6 @@ public final class ClusterScale {
 
 	private static double seconds(Duration duration) {
 		return duration.toMillis() / 1000.0;
-	}
-
-	private static String loadAverage() {
-		try {
-			String[] parts = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
-			return parts[0] + " " + parts[1] + " " + parts[2];
-		}
-		catch (IOException ex) {
-			return "?";
-		}
-	}
-
-	/** Time this JVM's collectors took, all of them, since it started. */
-	private static long gcMillis() {
-		return ManagementFactory.getGarbageCollectorMXBeans()
-			.stream()
-			.mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime)
-			.sum();
-	}
-
-	/** Heap in use after a full collection, bytes. */
-	private static long heapAfterGc() {
-		for (int i = 0; i < 3; i++) {
-			System.gc();
-		}
-		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-	}
-
-	/**
-	 * The live instances of the production classes of this package, from the JVM's class
-	 * histogram (what {@code jcmd <pid> GC.class_histogram} prints), largest first. The
-	 * harness's own classes and lambdas are left out.
-	 */
-	private static List<String> clusterClasses() {
-		List<String> lines = new ArrayList<>();
-		try {
-			String histogram = (String) ManagementFactory.getPlatformMBeanServer()
-				.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-						new Object[] { new String[0] }, new String[] { String[].class.getName() });
-			lines.add(String.format(Locale.ROOT, "%12s %12s  %s", "instances", "bytes", "class"));
-			for (String line : histogram.split("\n")) {
-				String[] parts = line.trim().split("\\s+");
-				if (parts.length >= 4 && parts[3].startsWith("io.wsheartbeat.cluster.") && !parts[3].contains("$$Lambda")
-						&& !HARNESS.matcher(parts[3]).find()) {
-					lines.add(String.format(Locale.ROOT, "%12s %12s  %s", parts[1], parts[2],
-							parts[3].substring("io.wsheartbeat.cluster.".length())));
-				}
-			}
-		}
-		catch (Exception ex) {
-			lines.add("(no class histogram: " + ex + ")");
-		}
-		return lines;
-	}
-
-	private static void quietLogs() {
-		ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
-			.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-		root.setLevel(ch.qos.logback.classic.Level.WARN);
-		// Lettuce tells of every reconnection attempt while Redis is down: many per node.
-		((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.lettuce"))
-			.setLevel(ch.qos.logback.classic.Level.ERROR);
 	}
 
 	/** What a run is asked to do. */
