@@ -128,8 +128,11 @@ class RedisClusterStore implements ClusterStore {
 		}
 		for (Closed session : closed) {
 			args.add(session.id());
-			args.add(json(new ClosedRecord(session.id(), node, session.remoteAddress(), session.connectedAt(),
-					session.code(), session.reason(), session.closedAt())));
+			// Only the views' list of closed sessions reads the record: with the view off
+			// (keep 0), announce.lua reads the id alone, and the record would be 170 bytes or so
+			// sent for nothing with every close.
+			args.add((this.judge.keep() > 0) ? json(new ClosedRecord(session.id(), node, session.remoteAddress(),
+					session.connectedAt(), session.code(), session.reason(), session.closedAt())) : "");
 		}
 		Long done = run(this.writes, ClusterScripts.ANNOUNCE, ScriptOutputType.INTEGER, keysFor(node), args);
 		return done != null && done == 1;
