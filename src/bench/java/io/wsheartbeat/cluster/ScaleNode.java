@@ -23,6 +23,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 import io.wsheartbeat.cluster.ClusterConfiguration.RedisTimeout;
 import io.wsheartbeat.heartbeat.HeartbeatProperties;
+import io.wsheartbeat.sessions.ViewProperties;
 import io.wsheartbeat.heartbeat.MonotonicClock;
 
 /**
@@ -64,11 +65,14 @@ final class ScaleNode implements AutoCloseable {
 	ScaleNode(String id, int sessions, boolean view, int redisPort, ClientResources resources, JsonMapper jsonMapper,
 			long seed) {
 		this.id = id;
-		HeartbeatProperties properties = properties(Map.of("heartbeat.cluster.enabled", "true",
+		Map<String, String> settings = Map.of("heartbeat.cluster.enabled", "true",
 				"heartbeat.cluster.node-id", id, "heartbeat.cluster.address", "127.0.0.1:" + (20000 + Math.abs(id.hashCode() % 10000)),
 				"heartbeat.view.enabled", String.valueOf(view),
 				// SessionChanges holds twice this many changes before it overflows.
-				"heartbeat.max-sessions", String.valueOf(Math.max(10_000, sessions))));
+				"heartbeat.max-sessions", String.valueOf(Math.max(10_000, sessions)));
+		HeartbeatProperties properties = bind("heartbeat", HeartbeatProperties.class, settings);
+		ClusterProperties cluster = bind("heartbeat.cluster", ClusterProperties.class, settings);
+		ViewProperties viewSettings = bind("heartbeat.view", ViewProperties.class, settings);
 		Duration timeout = ClusterConfiguration.DEFAULT_TIMEOUT;
 		ClientOptions options = ClientOptions.builder()
 			.autoReconnect(true)
@@ -84,7 +88,7 @@ final class ScaleNode implements AutoCloseable {
 		this.connectionFactory.afterPropertiesSet();
 		this.connectionFactory.start();
 
-		ThisNode self = new ThisNode(properties, new StandardEnvironment(), Clock.systemUTC());
+		ThisNode self = new ThisNode(cluster, new StandardEnvironment(), Clock.systemUTC());
 		SessionChanges changes = new SessionChanges(properties, Clock.systemUTC());
 		this.sessions = new SyntheticSessions(properties, changes, sessions, seed);
 		this.state = new ClusterState(self, this.sessions, Clock.systemUTC());
@@ -103,16 +107,15 @@ final class ScaleNode implements AutoCloseable {
 		}, io.micrometer.core.instrument.Clock.SYSTEM);
 		ClusterMetrics metrics = new ClusterMetrics(this.meters, this.state);
 		RedisClusterStore store = new RedisClusterStore(this.connectionFactory, jsonMapper, new RedisTimeout(timeout),
-				properties, metrics);
-		this.view = new ClusterSessions(self, this.sessions, store, this.state, properties);
-		this.membership = new ClusterMembership(properties, self, this.sessions, changes, store, this.state, metrics,
+				cluster, viewSettings, metrics);
+		this.view = new ClusterSessions(self, this.sessions, store, this.state, cluster);
+		this.membership = new ClusterMembership(properties, cluster, self, this.sessions, changes, store, this.state, metrics,
 				MonotonicClock.system());
 	}
 
 	/** Properties bound as the application binds them, defaults from the record itself. */
-	static HeartbeatProperties properties(Map<String, String> values) {
-		return new Binder(new MapConfigurationPropertySource(values)).bindOrCreate("heartbeat",
-				HeartbeatProperties.class);
+	static <T> T bind(String prefix, Class<T> type, Map<String, String> values) {
+		return new Binder(new MapConfigurationPropertySource(values)).bindOrCreate(prefix, type);
 	}
 
 	/** Starts its membership: it registers at its first pass, then renews and announces. */

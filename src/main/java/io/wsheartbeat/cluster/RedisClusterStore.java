@@ -52,6 +52,9 @@ import io.wsheartbeat.cluster.SessionChanges.Opened;
 @ConditionalOnBooleanProperty("heartbeat.cluster.enabled")
 class RedisClusterStore implements ClusterStore {
 
+	// Arguments past which a script is loaded before it is called (about 100 sessions).
+	private static final int LARGE_CALL = 200;
+
 	/** The field of the nodes hash that is not a node (judge.lua's RENEWED). */
 	static final String RENEWED = "~renewed";
 
@@ -164,8 +167,10 @@ class RedisClusterStore implements ClusterStore {
 		return nodes;
 	}
 
-	// A position is HSCAN's cursor and how many of the batch it starts were sent already: a
-	// batch can hold more than a page (a small hash comes back whole, whatever COUNT asks).
+	// A position is HSCAN's cursor and how many of the batch it starts were sent already. Each scan
+	// asks for three quarters of the room left, and a batch that does not fit is left whole for
+	// the next page, so that a page reads each session about once; only a batch larger than a
+	// whole page (a small hash comes back whole, whatever COUNT asks) is split.
 	@Override
 	public SessionsSlice sessions(String node, String position, int limit, Consumer<String> unreadable) {
 		String cursor = "0";
@@ -175,38 +180,49 @@ class RedisClusterStore implements ClusterStore {
 			cursor = position.substring(0, dot);
 			skip = Integer.parseInt(position.substring(dot + 1));
 		}
+		String key = keysFor(node)[1];
 		Map<String, Announced> sessions = new LinkedHashMap<>();
 		RedisCommands<String, String> commands = this.reads.commands("hscan");
-		ScanArgs count = ScanArgs.Builder.limit(Math.max(limit, 10));
-		// Each scan asks for about a page; a few of them at most, however sparse the hash.
+		// A few scans at most, however sparse the hash.
 		for (int scans = 0; scans < 8; scans++) {
 			if (scans > 0) {
 				this.commandsSent.accept("hscan");
 			}
-			MapScanCursor<String, String> batch = commands.hscan(keysFor(node)[1], ScanCursor.of(cursor), count);
+			int room = limit - sessions.size();
+			MapScanCursor<String, String> batch = commands.hscan(key, ScanCursor.of(cursor),
+					ScanArgs.Builder.limit(Math.max(10, room * 3 / 4)));
 			List<Map.Entry<String, String>> entries = new ArrayList<>(batch.getMap().entrySet());
-			for (int i = skip; i < entries.size(); i++) {
-				if (sessions.size() == limit) {
-					return new SessionsSlice(sessions, cursor + "." + i);
+			if (entries.size() - skip > room) {
+				if (!sessions.isEmpty()) {
+					return new SessionsSlice(sessions, cursor + "." + skip);
 				}
-				Announced session = read(entries.get(i).getValue(), Announced.class);
-				if (session != null) {
-					sessions.put(entries.get(i).getKey(), session);
-				}
-				else {
-					unreadable.accept("field '" + entries.get(i).getKey() + "' of " + keysFor(node)[1]);
-				}
+				add(entries.subList(skip, skip + room), sessions, key, unreadable);
+				return new SessionsSlice(sessions, cursor + "." + (skip + room));
 			}
+			add(entries.subList(skip, entries.size()), sessions, key, unreadable);
 			skip = 0;
 			cursor = batch.getCursor();
 			if (batch.isFinished()) {
 				return new SessionsSlice(sessions, null);
 			}
 			if (sessions.size() == limit) {
-				return new SessionsSlice(sessions, cursor + ".0");
+				break;
 			}
 		}
 		return new SessionsSlice(sessions, cursor + ".0");
+	}
+
+	private void add(List<Map.Entry<String, String>> entries, Map<String, Announced> into, String key,
+			Consumer<String> unreadable) {
+		for (Map.Entry<String, String> entry : entries) {
+			Announced session = read(entry.getValue(), Announced.class);
+			if (session != null) {
+				into.put(entry.getKey(), session);
+			}
+			else {
+				unreadable.accept("field '" + entry.getKey() + "' of " + key);
+			}
+		}
 	}
 
 	@Override
@@ -235,9 +251,14 @@ class RedisClusterStore implements ClusterStore {
 	}
 
 	// EVALSHA sends the script's digest, not its text; a Redis that restarted has forgotten the
-	// script, and EVAL sends it whole once, which also loads it again.
+	// script, and EVAL sends it whole once, which also loads it again. A call whose arguments
+	// are large (a registration, a replacement: every session of the node) loads the script
+	// first, a few KB, so that Redis never reads those arguments only to answer NOSCRIPT.
 	private <T> T run(RedisConnection over, Script script, ScriptOutputType type, String[] keys, List<String> args) {
 		String[] values = args.toArray(String[]::new);
+		if (values.length > LARGE_CALL) {
+			over.commands("script").scriptLoad(script.text());
+		}
 		RedisCommands<String, String> commands = over.commands("evalsha");
 		try {
 			return commands.evalsha(script.digest(), type, keys, values);
