@@ -6,10 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import io.lettuce.core.MapScanCursor;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import tools.jackson.core.JacksonException;
@@ -167,62 +164,10 @@ class RedisClusterStore implements ClusterStore {
 		return nodes;
 	}
 
-	// A position is HSCAN's cursor and how many of the batch it starts were sent already. Each scan
-	// asks for three quarters of the room left, and a batch that does not fit is left whole for
-	// the next page, so that a page reads each session about once; only a batch larger than a
-	// whole page (a small hash comes back whole, whatever COUNT asks) is split.
 	@Override
 	public SessionsSlice sessions(String node, String position, int limit, Consumer<String> unreadable) {
-		String cursor = "0";
-		int skip = 0;
-		if (position != null) {
-			int dot = position.indexOf('.');
-			cursor = position.substring(0, dot);
-			skip = Integer.parseInt(position.substring(dot + 1));
-		}
-		String key = keysFor(node)[1];
-		Map<String, Announced> sessions = new LinkedHashMap<>();
-		RedisCommands<String, String> commands = this.reads.commands("hscan");
-		// A few scans at most, however sparse the hash.
-		for (int scans = 0; scans < 8; scans++) {
-			if (scans > 0) {
-				this.commandsSent.accept("hscan");
-			}
-			int room = limit - sessions.size();
-			MapScanCursor<String, String> batch = commands.hscan(key, ScanCursor.of(cursor),
-					ScanArgs.Builder.limit(Math.max(10, room * 3 / 4)));
-			List<Map.Entry<String, String>> entries = new ArrayList<>(batch.getMap().entrySet());
-			if (entries.size() - skip > room) {
-				if (!sessions.isEmpty()) {
-					return new SessionsSlice(sessions, cursor + "." + skip);
-				}
-				add(entries.subList(skip, skip + room), sessions, key, unreadable);
-				return new SessionsSlice(sessions, cursor + "." + (skip + room));
-			}
-			add(entries.subList(skip, entries.size()), sessions, key, unreadable);
-			skip = 0;
-			cursor = batch.getCursor();
-			if (batch.isFinished()) {
-				return new SessionsSlice(sessions, null);
-			}
-			if (sessions.size() == limit) {
-				break;
-			}
-		}
-		return new SessionsSlice(sessions, cursor + ".0");
-	}
-
-	private void add(List<Map.Entry<String, String>> entries, Map<String, Announced> into, String key,
-			Consumer<String> unreadable) {
-		for (Map.Entry<String, String> entry : entries) {
-			Announced session = read(entry.getValue(), Announced.class);
-			if (session != null) {
-				into.put(entry.getKey(), session);
-			}
-			else {
-				unreadable.accept("field '" + entry.getKey() + "' of " + key);
-			}
-		}
+		return new SessionScan(this.reads, keysFor(node)[1], (raw) -> read(raw, Announced.class), unreadable)
+			.page(position, limit);
 	}
 
 	@Override
