@@ -48,10 +48,9 @@ class ClusterState {
 	private volatile String outOfCluster;
 
 	// Each unreadable entry is logged once, not at every renewal or view that skips it; a key full
-	// of garbage does not fill the log or the heap.
+	// of garbage fills neither the log nor the heap.
 	private static final int MAX_UNREADABLE_LOGGED = 100;
 
-	// Each unreadable field is logged once, not at every renewal that skips it.
 	private final Set<String> unreadableLogged = ConcurrentHashMap.newKeySet();
 
 	ClusterState(ThisNode self, SessionRegistry registry, Clock wallClock) {
