@@ -15,20 +15,17 @@ import java.util.concurrent.TimeUnit;
 import io.wsheartbeat.cluster.SessionChanges.Closed;
 import io.wsheartbeat.cluster.SessionChanges.Opened;
 import io.wsheartbeat.heartbeat.HeartbeatProperties;
-import io.wsheartbeat.heartbeat.SessionRegistry;
 
 /**
  * One scale node's sessions, made up: ids as Spring's (a UUID), an IPv4 client address, and the
  * time they opened. They open and close as a server's would, told to the node's
- * {@link SessionChanges} by {@link SessionChanges#offer}. It is the node's {@link LocalSessions}
- * and, for the size that {@link ClusterState} and {@link ClusterSessions} read, its
- * {@link SessionRegistry}: those two ask the registry how many sessions the node holds, and the
- * registry proper holds none here.
+ * {@link SessionChanges} by {@link SessionChanges#offer}. It is the node's {@link LocalSessions},
+ * which the membership, {@link ClusterState} and {@link ClusterSessions} ask what the node holds.
  *
  * <p>It remembers when each session opened or closed lately, so that a view read while sessions
  * open and close can be told whole: what it lacks or has too many of changed in the last moment.
  */
-final class SyntheticSessions extends SessionRegistry implements LocalSessions {
+final class SyntheticSessions implements LocalSessions {
 
 	// How long a change is remembered: longer than any check of a view takes.
 	private static final long REMEMBERED_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -48,7 +45,6 @@ final class SyntheticSessions extends SessionRegistry implements LocalSessions {
 	private double owed;
 
 	SyntheticSessions(HeartbeatProperties properties, SessionChanges changes, int count, long seed) {
-		super(properties);
 		this.changes = changes;
 		this.random = new SplittableRandom(seed);
 		for (int i = 0; i < count; i++) {
@@ -58,11 +54,6 @@ final class SyntheticSessions extends SessionRegistry implements LocalSessions {
 
 	@Override
 	public int count() {
-		return this.open.size();
-	}
-
-	@Override
-	public int size() {
 		return this.open.size();
 	}
 

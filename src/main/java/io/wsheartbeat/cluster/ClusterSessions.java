@@ -12,7 +12,6 @@ import java.util.Set;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.stereotype.Component;
 
-import io.wsheartbeat.heartbeat.SessionRegistry;
 import io.wsheartbeat.sessions.ClosedSession;
 import io.wsheartbeat.sessions.ClusterSummary;
 import io.wsheartbeat.sessions.OtherNodes;
@@ -30,7 +29,7 @@ class ClusterSessions implements OtherNodes {
 
 	private final ThisNode self;
 
-	private final SessionRegistry registry;
+	private final LocalSessions sessions;
 
 	private final ClusterStore store;
 
@@ -43,10 +42,10 @@ class ClusterSessions implements OtherNodes {
 	private record Cached(long readAtNanos, Map<String, NodeEntry> nodes) {
 	}
 
-	ClusterSessions(ThisNode self, SessionRegistry registry, ClusterStore store, ClusterState state,
+	ClusterSessions(ThisNode self, LocalSessions sessions, ClusterStore store, ClusterState state,
 			ClusterProperties settings) {
 		this.self = self;
-		this.registry = registry;
+		this.sessions = sessions;
 		this.store = store;
 		this.state = state;
 		this.cacheNanos = settings.renewPeriod().toNanos();
@@ -55,7 +54,7 @@ class ClusterSessions implements OtherNodes {
 	@Override
 	public ClusterSummary summary() {
 		List<ClusterSummary.Node> nodes = new ArrayList<>();
-		nodes.add(new ClusterSummary.Node(this.self.id(), this.self.address(), this.registry.size(),
+		nodes.add(new ClusterSummary.Node(this.self.id(), this.self.address(), this.sessions.count(),
 				this.state.leaseExpiresAt()));
 		boolean reachable = this.state.isReachable();
 		if (reachable) {

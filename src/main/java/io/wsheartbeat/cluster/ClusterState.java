@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.stereotype.Component;
 
-import io.wsheartbeat.heartbeat.SessionRegistry;
 
 /**
  * What this node knows of the cluster, from the store's last answers: whether Redis answers,
@@ -28,7 +27,7 @@ class ClusterState {
 
 	private final ThisNode self;
 
-	private final SessionRegistry registry;
+	private final LocalSessions sessions;
 
 	private final Clock wallClock;
 
@@ -53,9 +52,9 @@ class ClusterState {
 
 	private final Set<String> unreadableLogged = ConcurrentHashMap.newKeySet();
 
-	ClusterState(ThisNode self, SessionRegistry registry, Clock wallClock) {
+	ClusterState(ThisNode self, LocalSessions sessions, Clock wallClock) {
 		this.self = self;
-		this.registry = registry;
+		this.sessions = sessions;
 		this.wallClock = wallClock;
 		this.unreachableSince = wallClock.instant();
 	}
@@ -85,7 +84,7 @@ class ClusterState {
 
 	/** Open sessions in the cluster: this node's now, the others' as they last said. */
 	int clusterSessions() {
-		return this.registry.size() + (this.reachable ? this.sessionsElsewhere : 0);
+		return this.sessions.count() + (this.reachable ? this.sessionsElsewhere : 0);
 	}
 
 	/**

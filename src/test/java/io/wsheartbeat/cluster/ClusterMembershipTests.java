@@ -207,9 +207,10 @@ class ClusterMembershipTests {
 							"heartbeat.cluster.address", "127.0.0.1:8080"));
 			ThisNode self = new ThisNode(cluster, new MockEnvironment(), Clock.systemUTC());
 			this.changes = new SessionChanges(properties, Clock.systemUTC());
-			this.state = new ClusterState(self, this.registry, Clock.systemUTC());
+			LocalSessions held = new LocalSessions.Registry(this.registry);
+			this.state = new ClusterState(self, held, Clock.systemUTC());
 			ClusterMetrics metrics = new ClusterMetrics(this.meters, this.state);
-			this.membership = new ClusterMembership(properties, cluster, self, new LocalSessions.Registry(this.registry), this.changes,
+			this.membership = new ClusterMembership(properties, cluster, self, held, this.changes,
 					ClusterMembershipTests.this.store, this.state, metrics, ClusterMembershipTests.this.clock);
 		}
 
