@@ -183,7 +183,9 @@ public final class BenchComparison {
 					new Scenario("throughput-10", "closed loop, 10 connections", Mode.THROUGHPUT, 10, 1_000, 1_000, 5, 0, warm),
 					new Scenario("silent", "10 clients beat once, then stay silent", Mode.SILENT, 10, 1_000, 1_000, 0, 65, warm),
 					new Scenario("syscalls-100", "closed loop, 100 connections, system calls counted", Mode.THROUGHPUT, 100,
-							1_000, 1_000, 3, 0, warm, true));
+							1_000, 1_000, 3, 0, warm, true),
+					new Scenario("restart", RESTART_WHAT.formatted("2,000"), Mode.RESTART, 2_000, 1_000, 5_000, 30, 60,
+							WarmUp.NONE));
 		}
 		return List.of(
 				new Scenario("cold-storm", "10,000 handshakes at 1,000/s into a fresh process, each beating every 5 s", Mode.HOLD, 10_000, 1_000, 5_000, 0, 0, WarmUp.NONE),
@@ -194,8 +196,17 @@ public final class BenchComparison {
 				new Scenario("throughput-10", "closed loop, 10 connections", Mode.THROUGHPUT, 10, 1_000, 1_000, 10, 0, warm),
 				new Scenario("silent", "100 clients beat once, then stay silent", Mode.SILENT, 100, 1_000, 1_000, 0, 65, warm),
 				new Scenario("syscalls-100", "closed loop, 100 connections, system calls counted", Mode.THROUGHPUT, 100,
-						1_000, 1_000, 5, 0, warm, true));
+						1_000, 1_000, 5, 0, warm, true),
+				new Scenario("restart", RESTART_WHAT.formatted("10,000"), Mode.RESTART, 10_000, 1_000, 5_000, 30, 60,
+						WarmUp.NONE));
 	}
+
+	private static final String RESTART_WHAT = "the server exec'd; %s clients connect at 1,000/s from that instant, "
+			+ "retrying with the page's backoff, each beating every 5 s once welcomed; acks of the first 30 s";
+
+	// The generators are started this long before the server, and wait for its start: none of the
+	// clients' turns should pass while a generator's JVM is still starting.
+	private static final Duration GENERATOR_HEAD_START = Duration.ofSeconds(2);
 
 	// Our server as a user runs it, with only the limits the load needs: room for 19,000 sessions,
 	// all from the generator's few loopback addresses, and no per-session rate limit, since the
@@ -265,6 +276,12 @@ public final class BenchComparison {
 							seen.connectMicros.quantile(0.99), seen.rampRttMicros.quantile(0.99),
 							run.serverCpuPerHandshakeMillis(), run.listenQueue().overflows(),
 							(run.error() != null) ? " ERROR " + run.error() : "");
+					if (scenario.mode() == Mode.RESTART) {
+						System.out.printf(Locale.ROOT, "      restart from exec: 50%% welcomed %.2fs, 99%% %.2fs, 100%% %.2fs; ack p99 over the first %ds %.1fms; retries=%d%n",
+								seen.welcomedShareMicros(0.5) / 1e6, seen.welcomedShareMicros(0.99) / 1e6,
+								seen.welcomedShareMicros(1.0) / 1e6, scenario.durationSeconds(),
+								seen.rttMicros.quantile(0.99) / 1000.0, seen.retries);
+					}
 					write(started, scale, rounds);
 				}
 			}
@@ -273,6 +290,9 @@ public final class BenchComparison {
 	}
 
 	private Run runOnce(int round, Scenario scenario, Kind kind) throws IOException {
+		if (scenario.mode() == Mode.RESTART) {
+			return runRestart(round, scenario, kind);
+		}
 		Path logs = this.out.resolve("logs");
 		String tag = "r" + round + "-" + scenario.name() + "-" + kind.label;
 		List<String> jvmOptions = Arrays.stream(this.arguments.getOrDefault("our-jvm-options", OUR_JVM_OPTIONS).split(" "))
@@ -344,6 +364,69 @@ public final class BenchComparison {
 			return new Run(round, scenario, kind, result, rssBefore, rssHeld, cpuHeld.since(cpuGo),
 					cpuHeld.since(cpuStart).totalMillis(), generatorCpuHeld - generatorCpuGo, acksInWindow, reaperPass,
 					syscalls, cpuReady.since(cpuStart), listenReady.since(listenStart), heapBefore, heapHeld, error);
+		}
+	}
+
+	/**
+	 * {@code restart}: the generators start first and wait for an agreed instant; at that instant
+	 * the server is exec'd, and every time is measured from it: client {@code i} first connects
+	 * {@code i / openRate} after it, retries a refused or failed connect with the page's backoff,
+	 * and beats once welcomed. The server's CPU is counted from its exec to the moment every client
+	 * was welcomed and the window (30 s) was over.
+	 */
+	private Run runRestart(int round, Scenario scenario, Kind kind) throws IOException {
+		Path logs = this.out.resolve("logs");
+		String tag = "r" + round + "-" + scenario.name() + "-" + kind.label;
+		List<String> jvmOptions = Arrays.stream(this.arguments.getOrDefault("our-jvm-options", OUR_JVM_OPTIONS).split(" "))
+			.filter((option) -> !option.isBlank())
+			.toList();
+		int port = ServerUnderTest.freePort();
+		long origin = System.currentTimeMillis() + GENERATOR_HEAD_START.toMillis();
+		GeneratorResult result = new GeneratorResult();
+		String error = null;
+		CpuTime cpu = CpuTime.NONE;
+		ListenQueue listen = ListenQueue.NONE;
+		try (WorkerPool pool = WorkerPool.start(scenario.load(port).withOrigin(origin), scenario.connections(),
+				scenario.openRate(), SOURCE_ADDRESSES, logs)) {
+			awaitInstant(origin);
+			long execLateMillis = System.currentTimeMillis() - origin;
+			ListenQueue listenStart = ProcStats.listenQueue();
+			try (ServerUnderTest server = ServerUnderTest.exec(kind, Path.of(this.arguments.get("jar")),
+					Path.of(this.arguments.get("reference")), ourJava(), jvmOptions, ourArguments(), port,
+					logs.resolve(tag + ".log"))) {
+				try {
+					pool.awaitReady(Duration.ofSeconds(scenario.durationSeconds() + scenario.silentWaitSeconds() + 60));
+					cpu = server.cpuTime();
+					listen = ProcStats.listenQueue().since(listenStart);
+					pool.go();
+					pool.awaitHeld(Duration.ofSeconds(30));
+					result = pool.close(Duration.ofSeconds(60));
+				}
+				catch (RuntimeException ex) {
+					error = ex.getMessage();
+				}
+				if (!server.isAlive()) {
+					error = ((error != null) ? error + "; " : "") + kind.label + " server died";
+				}
+			}
+			if (execLateMillis > 100) {
+				error = ((error != null) ? error + "; " : "") + "server exec'd " + execLateMillis + " ms after the clients' start";
+			}
+		}
+		return new Run(round, scenario, kind, result, 0, 0, CpuTime.NONE, cpu.totalMillis(), 0, result.acksReceived, -1,
+				Map.of(), cpu, listen, -1, -1, error);
+	}
+
+	// The harness waits for an instant it agreed with the generators; nothing to poll for.
+	private static void awaitInstant(long epochMillis) {
+		long wait = epochMillis - System.currentTimeMillis();
+		if (wait > 0) {
+			try {
+				Thread.sleep(wait);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 	}
 

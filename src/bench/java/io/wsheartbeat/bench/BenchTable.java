@@ -127,7 +127,34 @@ final class BenchTable {
 					"", "within server-timeout + reaper-period (40 - 41 s)",
 					yes(undetected == 0 && minOurs >= 40_000 && maxOurs <= 41_000));
 		}
+		String restart = "restart";
+		if (has(runs, restart)) {
+			long notWelcomedOurs = sum(runs, restart, Kind.OURS,
+					(run) -> run.generator().attempted - run.generator().inMicros().count());
+			long notWelcomedReference = sum(runs, restart, Kind.REFERENCE,
+					(run) -> run.generator().attempted - run.generator().inMicros().count());
+			// The reference sends no welcome: its clients count as in at their 101.
+			row(table, restart, "clients never welcomed (all rounds)", String.valueOf(notWelcomedOurs),
+					String.valueOf(notWelcomedReference), "", "every client gets in", yes(notWelcomedOurs == 0));
+			ratioRow(table, restart, runs, "50% welcomed, from exec (s)", 0.5, "", Double.NaN);
+			ratioRow(table, restart, runs, "99% welcomed, from exec (s)", 0.99, "at most 1.5x the reference's", 1.5);
+			ratioRow(table, restart, runs, "100% welcomed, from exec (s)", 1.0, "", Double.NaN);
+			ratioRow(table, runs, restart, "ack round trip p99 over the first 30 s (ms)",
+					(run) -> run.generator().rttMicros.quantile(0.99) / 1000.0, "at most 10x the reference's", 10.0);
+			ratioRow(table, runs, restart, "connects retried", (run) -> run.generator().retries, "", Double.NaN);
+			ratioRow(table, runs, restart, "server CPU from exec to the window's end (s)",
+					(run) -> run.serverCpuRamp().totalMillis() / 1000.0, "", Double.NaN);
+		}
 		return table.toString();
+	}
+
+	// A share of the restart's clients welcomed, in seconds from the server's exec; NaN where it never was.
+	private static void ratioRow(StringBuilder table, String scenario, List<Run> runs, String measureName,
+			double share, String target, double atMost) {
+		ratioRow(table, runs, scenario, measureName, (run) -> {
+			long micros = run.generator().welcomedShareMicros(share);
+			return (micros < 0) ? Double.NaN : micros / 1e6;
+		}, target, atMost);
 	}
 
 	private static void rttRows(StringBuilder table, List<Run> runs, String scenario, double quantile, String target) {

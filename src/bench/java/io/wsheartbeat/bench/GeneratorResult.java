@@ -57,6 +57,39 @@ final class GeneratorResult {
 	/** {@code silent}: silent connections the server had not closed when the wait ran out. */
 	long undetected;
 
+	/** {@code restart}: connects retried after a refused or failed one (the page's backoff). */
+	long retries;
+
+	/**
+	 * {@code restart}: microseconds from the server's start to each client's first welcome; a
+	 * client never welcomed is not in it ({@link #attempted} counts clients).
+	 */
+	final LatencyHistogram welcomeMicros = new LatencyHistogram();
+
+	/**
+	 * {@code restart}: microseconds from the server's start to each client's first 101. For a
+	 * server that sends no welcome (the reference) this is when a client is in.
+	 */
+	final LatencyHistogram upgradedMicros = new LatencyHistogram();
+
+	/**
+	 * {@code restart}: microseconds from the server's start until a share of the clients were
+	 * welcomed (or, from a server that sends no welcome, upgraded); -1 if that share never was.
+	 */
+	long welcomedShareMicros(double share) {
+		LatencyHistogram in = inMicros();
+		long needed = (long) Math.ceil(share * this.attempted);
+		if (needed == 0 || in.count() < needed) {
+			return -1;
+		}
+		return in.quantile((double) needed / in.count());
+	}
+
+	/** {@code restart}: when each client was in: its welcome, or its 101 from a server that sends no welcome. */
+	LatencyHistogram inMicros() {
+		return (this.welcomeMicros.count() > 0) ? this.welcomeMicros : this.upgradedMicros;
+	}
+
 	void add(GeneratorResult other) {
 		this.attempted += other.attempted;
 		this.opened += other.opened;
@@ -74,6 +107,9 @@ final class GeneratorResult {
 		this.connectMicros.add(other.connectMicros);
 		this.detectionMillis.addAll(other.detectionMillis);
 		this.undetected += other.undetected;
+		this.retries += other.retries;
+		this.welcomeMicros.add(other.welcomeMicros);
+		this.upgradedMicros.add(other.upgradedMicros);
 	}
 
 	double acksPerSecond() {
@@ -100,7 +136,8 @@ final class GeneratorResult {
 				+ " otherFrames=" + this.otherFrames + " windowMillis=" + this.windowMillis + " undetected="
 				+ this.undetected + " codes=" + codes + " detections=" + detections + " rtt="
 				+ this.rttMicros.encode() + " rampRtt=" + this.rampRttMicros.encode() + " connect="
-				+ this.connectMicros.encode();
+				+ this.connectMicros.encode() + " retries=" + this.retries + " welcome=" + this.welcomeMicros.encode() + " upgraded="
+				+ this.upgradedMicros.encode();
 	}
 
 	static GeneratorResult parse(String line) {
@@ -136,6 +173,11 @@ final class GeneratorResult {
 		result.rttMicros.add(LatencyHistogram.decode(values.get("rtt")));
 		result.rampRttMicros.add(LatencyHistogram.decode(values.get("rampRtt")));
 		result.connectMicros.add(LatencyHistogram.decode(values.get("connect")));
+		result.retries = Long.parseLong(values.getOrDefault("retries", "0"));
+		if (values.containsKey("welcome")) {
+			result.welcomeMicros.add(LatencyHistogram.decode(values.get("welcome")));
+			result.upgradedMicros.add(LatencyHistogram.decode(values.get("upgraded")));
+		}
 		return result;
 	}
 
@@ -159,7 +201,10 @@ final class GeneratorResult {
 				+ quantilesJson(this.connectMicros)
 				+ ", \"silentDetectionMillis\": {\"min\": " + detectionQuantile(0) + ", \"p50\": "
 				+ detectionQuantile(0.5) + ", \"max\": " + detectionQuantile(1) + ", \"count\": "
-				+ this.detectionMillis.size() + ", \"undetected\": " + this.undetected + "}";
+				+ this.detectionMillis.size() + ", \"undetected\": " + this.undetected + "}" + ", \"retries\": "
+				+ this.retries + ", \"welcomeFromStartMicros\": {\"p50\": " + welcomedShareMicros(0.5) + ", \"p99\": "
+				+ welcomedShareMicros(0.99) + ", \"all\": " + welcomedShareMicros(1.0) + ", \"welcomed\": "
+				+ this.welcomeMicros.count() + ", \"upgraded\": " + this.upgradedMicros.count() + "}";
 	}
 
 }

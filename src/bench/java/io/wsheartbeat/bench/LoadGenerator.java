@@ -27,7 +27,9 @@ import io.wsheartbeat.bench.LoadOptions.Mode;
  * the measured window ({@code hold}: keep beating for {@code durationSeconds}; {@code throughput}:
  * send, await the ack, send again; {@code silent}: one heartbeat each, then wait for the server to
  * close them); then wait for outstanding acks, report {@code HELD} and, on {@code close}, close
- * everything and print the {@code RESULT} line. Each wait is bounded, so a stuck server or a
+ * everything and print the {@code RESULT} line. In {@code restart} the opening is the measurement:
+ * from the server's start each client connects at its turn, retries with the page's backoff until
+ * it is welcomed, and beats; only the acks of the first {@code durationSeconds} count. Each wait is bounded, so a stuck server or a
  * missing controller ends the run rather than hanging it.
  */
 public final class LoadGenerator implements WsConnection.Listener {
@@ -69,6 +71,18 @@ public final class LoadGenerator implements WsConnection.Listener {
 
 	private boolean windowOver;
 
+	// restart: the server's start on this generator's clock, the end of the window whose acks
+	// count, the retries due (client, attempt, when), and which clients were welcomed.
+	private long originNanos;
+
+	private long restartWindowEndNanos = Long.MAX_VALUE;
+
+	private final PriorityQueue<long[]> retriesDue = new PriorityQueue<>((a, b) -> Long.compare(a[2], b[2]));
+
+	private boolean[] welcomedClients;
+
+	private int clientsWelcomed;
+
 	LoadGenerator(LoadOptions options, PrintStream out) throws IOException {
 		this.options = options;
 		this.out = out;
@@ -97,7 +111,12 @@ public final class LoadGenerator implements WsConnection.Listener {
 			this.closeSaid = true;
 		}
 		try {
-			openAll();
+			if (this.options.mode() == Mode.RESTART) {
+				restart();
+			}
+			else {
+				openAll();
+			}
 			this.rampOver = true;
 			this.out.println("READY opened=" + this.result.opened + " failed=" + this.result.failed + " acks="
 					+ this.result.acksReceived);
@@ -141,8 +160,82 @@ public final class LoadGenerator implements WsConnection.Listener {
 		}
 	}
 
+	/**
+	 * {@code restart}: client {@code i} connects at {@code origin + i / openRate}; a refused or
+	 * failed connect, or a connection closed before its welcome, is retried after the page's
+	 * backoff ({@link #backoffNanos}). Ends once the window is over and every client was welcomed,
+	 * or {@code silentWaitSeconds} after the window.
+	 */
+	private void restart() throws IOException {
+		int clients = this.options.connections();
+		this.welcomedClients = new boolean[clients];
+		long nowNanos = System.nanoTime();
+		long origin = (this.options.originEpochMillis() > 0) ? this.options.originEpochMillis() : System.currentTimeMillis();
+		this.originNanos = nowNanos - TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - origin);
+		this.restartWindowEndNanos = this.originNanos + TimeUnit.SECONDS.toNanos(this.options.durationSeconds());
+		long giveUp = this.restartWindowEndNanos + TimeUnit.SECONDS.toNanos(this.options.silentWaitSeconds());
+		long betweenOpens = TimeUnit.SECONDS.toNanos(1) / this.options.openRate();
+		int firstOpened = 0;
+		while (true) {
+			long now = System.nanoTime();
+			while (firstOpened < clients && this.originNanos + firstOpened * betweenOpens <= now) {
+				this.result.attempted++;
+				open(firstOpened, 0, now);
+				firstOpened++;
+			}
+			while (!this.retriesDue.isEmpty() && this.retriesDue.peek()[2] <= now) {
+				long[] retry = this.retriesDue.poll();
+				this.result.retries++;
+				open((int) retry[0], (int) retry[1], now);
+			}
+			expireHandshakes(now);
+			// Every client in; and where the server welcomes (ours), every welcome read too: the
+			// last one may come a read after its 101.
+			long welcomes = this.result.welcomeMicros.count();
+			if (now >= this.restartWindowEndNanos && this.clientsWelcomed == clients
+					&& (welcomes == 0 || welcomes == clients)) {
+				return;
+			}
+			if (now >= giveUp) {
+				return;
+			}
+			long next = now + 50_000_000L;
+			if (firstOpened < clients) {
+				next = Math.min(next, this.originNanos + firstOpened * betweenOpens);
+			}
+			if (!this.retriesDue.isEmpty()) {
+				next = Math.min(next, this.retriesDue.peek()[2]);
+			}
+			poll((now < this.restartWindowEndNanos) ? Math.min(next, this.restartWindowEndNanos) : next);
+		}
+	}
+
+	/**
+	 * The page's reconnect delay before attempt {@code attempt} (0 for the first retry): full
+	 * jitter, random(0, min(30 s, 1 s x 2^attempt)), as {@code ReconnectBackoff.fullJitter} with
+	 * the defaults of {@code heartbeat.reconnect.*}.
+	 */
+	long backoffNanos(int attempt) {
+		double capMillis = Math.min(30_000, 1_000 * Math.pow(2, attempt));
+		return TimeUnit.MILLISECONDS.toNanos((long) (this.random.nextDouble() * capMillis));
+	}
+
+	/** {@code restart}: a connect of a client not yet in (upgraded) failed; it tries again after its backoff. */
+	private boolean retried(WsConnection connection) {
+		if (this.options.mode() != Mode.RESTART || connection.client < 0 || this.welcomedClients[connection.client]) {
+			return false;
+		}
+		this.retriesDue.add(new long[] { connection.client, connection.attempt + 1,
+				System.nanoTime() + backoffNanos(connection.attempt) });
+		return true;
+	}
+
 	private void open(int index, long now) {
 		this.result.attempted++;
+		open(index, -1, now);
+	}
+
+	private void open(int index, int attempt, long now) {
 		SocketChannel channel;
 		try {
 			channel = SocketChannel.open();
@@ -152,6 +245,10 @@ public final class LoadGenerator implements WsConnection.Listener {
 			return;
 		}
 		WsConnection connection = new WsConnection(channel, now, this);
+		if (attempt >= 0) {
+			connection.client = index;
+			connection.attempt = attempt;
+		}
 		this.connections.add(connection);
 		this.handshaking.add(connection);
 		try {
@@ -190,6 +287,11 @@ public final class LoadGenerator implements WsConnection.Listener {
 	}
 
 	private void measuredWindow() throws IOException {
+		if (this.options.mode() == Mode.RESTART) {
+			this.windowOver = true;
+			this.result.windowMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.originNanos);
+			return; // the opening was the measurement
+		}
 		long start = System.nanoTime();
 		this.windowOpen = true;
 		Mode mode = this.options.mode();
@@ -286,7 +388,8 @@ public final class LoadGenerator implements WsConnection.Listener {
 	}
 
 	private void sendDueBeats(long now) {
-		if (this.options.mode() != Mode.HOLD || this.windowOver) {
+		if ((this.options.mode() != Mode.HOLD && this.options.mode() != Mode.RESTART) || this.windowOver
+				|| now >= this.restartWindowEndNanos) {
 			return;
 		}
 		long interval = TimeUnit.MILLISECONDS.toNanos(this.options.intervalMillis());
@@ -328,7 +431,14 @@ public final class LoadGenerator implements WsConnection.Listener {
 	public void opened(WsConnection connection) {
 		this.result.opened++;
 		this.result.connectMicros.record((System.nanoTime() - connection.startedNanos) / 1000);
-		if (this.options.mode() == Mode.HOLD) {
+		if (connection.client >= 0 && !this.welcomedClients[connection.client]) {
+			// restart: the client is in and stops retrying; the reference sends no welcome, so the
+			// 101 is what counts for it (GeneratorResult.inMicros)
+			this.welcomedClients[connection.client] = true;
+			this.clientsWelcomed++;
+			this.result.upgradedMicros.record((System.nanoTime() - this.originNanos) / 1000);
+		}
+		if (this.options.mode() == Mode.HOLD || this.options.mode() == Mode.RESTART) {
 			long interval = TimeUnit.MILLISECONDS.toNanos(this.options.intervalMillis());
 			connection.nextBeatNanos = System.nanoTime() + this.random.nextLong(interval);
 			this.beats.add(connection);
@@ -338,6 +448,9 @@ public final class LoadGenerator implements WsConnection.Listener {
 	@Override
 	public void ackReceived(WsConnection connection, long timestamp) {
 		long now = System.nanoTime();
+		if (now >= this.restartWindowEndNanos) {
+			return; // restart: only the acks of the window count
+		}
 		this.result.acksReceived++;
 		long rtt = (now - this.origin - timestamp) / 1000;
 		this.result.rttMicros.record(rtt);
@@ -352,6 +465,10 @@ public final class LoadGenerator implements WsConnection.Listener {
 	@Override
 	public void welcomeReceived(WsConnection connection) {
 		this.result.welcomes++;
+		if (connection.client >= 0 && !connection.welcomed) {
+			connection.welcomed = true;
+			this.result.welcomeMicros.record((System.nanoTime() - this.originNanos) / 1000);
+		}
 	}
 
 	@Override
@@ -367,6 +484,10 @@ public final class LoadGenerator implements WsConnection.Listener {
 	@Override
 	public void closedByServer(WsConnection connection, int code) {
 		long now = System.nanoTime();
+		if (retried(connection)) {
+			connection.close(now); // closed before its welcome: the page tries again
+			return;
+		}
 		connection.closedByServer = true;
 		connection.closeCode = code;
 		connection.close(now);
@@ -380,6 +501,10 @@ public final class LoadGenerator implements WsConnection.Listener {
 	@Override
 	public void failed(WsConnection connection, String why) {
 		if (connection.state == WsConnection.State.CLOSED) {
+			return;
+		}
+		if (retried(connection)) {
+			connection.close(System.nanoTime());
 			return;
 		}
 		this.result.failed++;

@@ -61,7 +61,17 @@ final class ServerUnderTest implements AutoCloseable {
 	 */
 	static ServerUnderTest start(Kind kind, Path jar, Path referenceServer, Path ourJava, List<String> ourJvmOptions,
 			List<String> ourArguments, Path log) throws IOException {
-		int port = freePort();
+		ServerUnderTest server = exec(kind, jar, referenceServer, ourJava, ourJvmOptions, ourArguments, freePort(), log);
+		server.awaitListening(Duration.ofSeconds(90));
+		return server;
+	}
+
+	/**
+	 * Starts a server on {@code port} and returns at once, without waiting for it to listen: the
+	 * {@code restart} scenario's clock starts here.
+	 */
+	static ServerUnderTest exec(Kind kind, Path jar, Path referenceServer, Path ourJava, List<String> ourJvmOptions,
+			List<String> ourArguments, int port, Path log) throws IOException {
 		List<String> command = new ArrayList<>();
 		ProcessBuilder builder = new ProcessBuilder(command);
 		if (kind == Kind.OURS) {
@@ -76,9 +86,7 @@ final class ServerUnderTest implements AutoCloseable {
 			builder.directory(referenceServer.getParent().toFile());
 		}
 		builder.redirectErrorStream(true).redirectOutput(log.toFile());
-		ServerUnderTest server = new ServerUnderTest(kind, port, builder.start(), ourJava.resolveSibling("jcmd"));
-		server.awaitListening(Duration.ofSeconds(90));
-		return server;
+		return new ServerUnderTest(kind, port, builder.start(), ourJava.resolveSibling("jcmd"));
 	}
 
 	long pid() {
@@ -259,7 +267,7 @@ final class ServerUnderTest implements AutoCloseable {
 		}
 	}
 
-	private static int freePort() throws IOException {
+	static int freePort() throws IOException {
 		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}

@@ -40,6 +40,14 @@ final class WsConnection {
 	/** Next heartbeat due ({@code hold}), on the generator's clock. */
 	long nextBeatNanos;
 
+	/** {@code restart}: the client this connection is an attempt of, and which attempt (0 first). */
+	int client = -1;
+
+	int attempt;
+
+	/** {@code restart}: whether its welcome came. */
+	boolean welcomed;
+
 	/** {@code silent}: when its one heartbeat went out; {@code 0} before. */
 	long silentBeatNanos;
 

@@ -22,7 +22,7 @@ class ClusterHealthIndicator implements HealthIndicator {
 
 	/** Serving its own clients, without the cluster's view. */
 	static final Status DEGRADED = new Status("DEGRADED",
-			"Redis cannot be reached: this node serves its clients, and its view holds its own sessions only");
+			"Out of the cluster (Redis cannot be reached, or this node's id is held by another process): this node serves its clients, and its view holds its own sessions only");
 
 	private final ClusterState state;
 
@@ -35,6 +35,14 @@ class ClusterHealthIndicator implements HealthIndicator {
 
 	@Override
 	public Health health() {
+		String out = this.state.outOfCluster();
+		if (this.state.isReachable() && out != null) {
+			return Health.status(DEGRADED)
+				.withDetail("node", this.self.id())
+				.withDetail("redis", "up")
+				.withDetail("error", out + ": this node serves its clients and does not join the cluster")
+				.build();
+		}
 		if (this.state.isReachable()) {
 			return Health.up()
 				.withDetail("node", this.self.id())

@@ -26,7 +26,7 @@ class ClusterMetrics {
 
 	// What RedisClusterStore sends: its scripts by digest, by text when Redis has forgotten them,
 	// and the views' reads. Registered at start so that each shows 0 before it is first sent.
-	private static final List<String> COMMANDS = List.of("evalsha", "eval", "hgetall", "hscan", "lrange");
+	private static final List<String> COMMANDS = List.of("evalsha", "eval", "script", "hgetall", "hscan", "lrange");
 
 	private final MeterRegistry meters;
 

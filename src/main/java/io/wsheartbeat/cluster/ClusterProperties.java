@@ -42,7 +42,7 @@ public record ClusterProperties(
 		@DefaultValue("heartbeat") @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "heartbeat.cluster.key-prefix must be 1 to 64 letters, digits, '.', '_' or '-'") String keyPrefix,
 		@DefaultValue("45s") @NotNull Duration keyTtl) {
 
-	@AssertTrue(message = "heartbeat.cluster.key-ttl must be at least three leases: a key must outlive an outage of Redis that the nodes ride out")
+	@AssertTrue(message = "heartbeat.cluster.key-ttl must be at least three leases: the keys must outlive the outages of Redis the nodes ride out")
 	boolean isKeyTtlPastTheLease() {
 		return keyTtl == null || lease == null || keyTtl.compareTo(lease.multipliedBy(3)) >= 0;
 	}

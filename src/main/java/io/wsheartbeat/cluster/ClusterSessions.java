@@ -4,13 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.stereotype.Component;
 
-import io.wsheartbeat.heartbeat.SessionRegistry;
 import io.wsheartbeat.sessions.ClosedSession;
 import io.wsheartbeat.sessions.ClusterSummary;
 import io.wsheartbeat.sessions.OtherNodes;
@@ -28,7 +29,7 @@ class ClusterSessions implements OtherNodes {
 
 	private final ThisNode self;
 
-	private final SessionRegistry registry;
+	private final LocalSessions sessions;
 
 	private final ClusterStore store;
 
@@ -41,10 +42,10 @@ class ClusterSessions implements OtherNodes {
 	private record Cached(long readAtNanos, Map<String, NodeEntry> nodes) {
 	}
 
-	ClusterSessions(ThisNode self, SessionRegistry registry, ClusterStore store, ClusterState state,
+	ClusterSessions(ThisNode self, LocalSessions sessions, ClusterStore store, ClusterState state,
 			ClusterProperties settings) {
 		this.self = self;
-		this.registry = registry;
+		this.sessions = sessions;
 		this.store = store;
 		this.state = state;
 		this.cacheNanos = settings.renewPeriod().toNanos();
@@ -53,7 +54,7 @@ class ClusterSessions implements OtherNodes {
 	@Override
 	public ClusterSummary summary() {
 		List<ClusterSummary.Node> nodes = new ArrayList<>();
-		nodes.add(new ClusterSummary.Node(this.self.id(), this.self.address(), this.registry.size(),
+		nodes.add(new ClusterSummary.Node(this.self.id(), this.self.address(), this.sessions.count(),
 				this.state.leaseExpiresAt()));
 		boolean reachable = this.state.isReachable();
 		if (reachable) {
@@ -95,7 +96,7 @@ class ClusterSessions implements OtherNodes {
 
 	@Override
 	public Slice sessions(String node, String position, int limit, Instant now) {
-		ClusterStore.SessionsSlice slice = this.store.sessions(node, position, limit);
+		ClusterStore.SessionsSlice slice = this.store.sessions(node, position, limit, this.state::unreadable);
 		List<SessionSnapshot> sessions = new ArrayList<>(slice.sessions().size());
 		slice.sessions()
 			.forEach((id, session) -> sessions
@@ -103,10 +104,18 @@ class ClusterSessions implements OtherNodes {
 		return new Slice(sessions, slice.next());
 	}
 
+	/**
+	 * The closes the nodes wrote, each session once: an announcement whose answer timed out may
+	 * have run in Redis all the same, and is sent again, so its closes can be in the list twice.
+	 */
 	@Override
 	public List<ClosedSession> closed(int max, Instant now, long nowNanos) {
 		List<ClosedSession> closed = new ArrayList<>();
-		for (ClosedRecord record : this.store.closed(max)) {
+		Set<String> seen = new HashSet<>();
+		for (ClosedRecord record : this.store.closed(max, this.state::unreadable)) {
+			if (!seen.add(record.id())) {
+				continue;
+			}
 			Instant closedAt = Instant.ofEpochMilli(record.closedAt());
 			long closedAtNanos = nowNanos - Duration.between(closedAt, now).toNanos();
 			Instant connectedAt = (record.connectedAt() != null) ? record.connectedAt() : closedAt;

@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.stereotype.Component;
 
-import io.wsheartbeat.heartbeat.SessionRegistry;
 
 /**
  * What this node knows of the cluster, from the store's last answers: whether Redis answers,
@@ -28,7 +27,7 @@ class ClusterState {
 
 	private final ThisNode self;
 
-	private final SessionRegistry registry;
+	private final LocalSessions sessions;
 
 	private final Clock wallClock;
 
@@ -44,12 +43,18 @@ class ClusterState {
 
 	private volatile int sessionsElsewhere;
 
-	// Each unreadable field is logged once, not at every renewal that skips it.
+	// Why this node is out of the cluster though Redis answers, or null while it is in.
+	private volatile String outOfCluster;
+
+	// Each unreadable entry is logged once, not at every renewal or view that skips it; a key full
+	// of garbage fills neither the log nor the heap.
+	private static final int MAX_UNREADABLE_LOGGED = 100;
+
 	private final Set<String> unreadableLogged = ConcurrentHashMap.newKeySet();
 
-	ClusterState(ThisNode self, SessionRegistry registry, Clock wallClock) {
+	ClusterState(ThisNode self, LocalSessions sessions, Clock wallClock) {
 		this.self = self;
-		this.registry = registry;
+		this.sessions = sessions;
 		this.wallClock = wallClock;
 		this.unreachableSince = wallClock.instant();
 	}
@@ -79,7 +84,7 @@ class ClusterState {
 
 	/** Open sessions in the cluster: this node's now, the others' as they last said. */
 	int clusterSessions() {
-		return this.registry.size() + (this.reachable ? this.sessionsElsewhere : 0);
+		return this.sessions.count() + (this.reachable ? this.sessionsElsewhere : 0);
 	}
 
 	/**
@@ -95,8 +100,17 @@ class ClusterState {
 		this.liveNodes = Math.max(1, answer.nodes());
 		this.sessionsElsewhere = Math.max(0, answer.sessions() - (answer.granted() ? ownSessions : 0));
 		reached();
-		answer.unreadable().keySet().forEach(this::unreadable);
+		answer.unreadable().keySet().forEach((field) -> unreadable("field '" + field + "' of the nodes hash"));
 		judgedLost(answer.lost(), answer.now());
+	}
+
+	/** Why this node is out of the cluster though Redis answers (its id is held), or {@code null}. */
+	String outOfCluster() {
+		return this.outOfCluster;
+	}
+
+	void outOfCluster(String why) {
+		this.outOfCluster = why;
 	}
 
 	/** The store answered something. */
@@ -122,11 +136,11 @@ class ClusterState {
 		this.lastFailure = ex.toString();
 	}
 
-	/** A field of the nodes hash that could not be read: skipped, and logged once. */
-	void unreadable(String field) {
-		if (this.unreadableLogged.add(field)) {
-			logger.warn("Skipped field '{}' of the cluster's nodes hash: it is not a node entry this version can read "
-					+ "(a stray write, or a node of another version); it is logged once", field);
+	/** An entry of a cluster key that could not be read, and where: skipped, and logged once. */
+	void unreadable(String where) {
+		if (this.unreadableLogged.size() < MAX_UNREADABLE_LOGGED && this.unreadableLogged.add(where)) {
+			logger.warn("Skipped {}: it is not an entry this version can read (a stray write, or a node of another "
+					+ "version); it is logged once", where);
 		}
 	}
 

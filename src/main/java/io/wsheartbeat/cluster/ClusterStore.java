@@ -40,7 +40,10 @@ interface ClusterStore extends AutoCloseable {
 	/** Takes this node out, if its entry is still this incarnation's. */
 	boolean leave(String node, String inc);
 
-	/** Every node's entry that can be read, by id; {@code unreadable} is told the others' names. */
+	/**
+	 * Every node's entry that can be read, by id. Here and below, what cannot be read is left out,
+	 * and {@code unreadable} is told where it was.
+	 */
 	Map<String, NodeEntry> nodes(Consumer<String> unreadable);
 
 	/**
@@ -48,10 +51,10 @@ interface ClusterStore extends AutoCloseable {
 	 * @param position where an earlier page ended, or {@code null} for the first
 	 * @param limit how many at most
 	 */
-	SessionsSlice sessions(String node, String position, int limit);
+	SessionsSlice sessions(String node, String position, int limit, Consumer<String> unreadable);
 
 	/** The sessions closed lately on any node, newest first, at most {@code max}. */
-	List<ClosedRecord> closed(int max);
+	List<ClosedRecord> closed(int max, Consumer<String> unreadable);
 
 	@Override
 	void close();

@@ -6,10 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import io.lettuce.core.MapScanCursor;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import tools.jackson.core.JacksonException;
@@ -51,6 +48,9 @@ import io.wsheartbeat.cluster.SessionChanges.Opened;
 @Component
 @ConditionalOnBooleanProperty("heartbeat.cluster.enabled")
 class RedisClusterStore implements ClusterStore {
+
+	// Arguments past which a script is loaded before it is called (about 100 sessions).
+	private static final int LARGE_CALL = 200;
 
 	/** The field of the nodes hash that is not a node (judge.lua's RENEWED). */
 	static final String RENEWED = "~renewed";
@@ -128,8 +128,11 @@ class RedisClusterStore implements ClusterStore {
 		}
 		for (Closed session : closed) {
 			args.add(session.id());
-			args.add(json(new ClosedRecord(session.id(), node, session.remoteAddress(), session.connectedAt(),
-					session.code(), session.reason(), session.closedAt())));
+			// Only the views' list of closed sessions reads the record: with the view off
+			// (keep 0), announce.lua reads the id alone, and the record would be 170 bytes or so
+			// sent for nothing with every close.
+			args.add((this.judge.keep() > 0) ? json(new ClosedRecord(session.id(), node, session.remoteAddress(),
+					session.connectedAt(), session.code(), session.reason(), session.closedAt())) : "");
 		}
 		Long done = run(this.writes, ClusterScripts.ANNOUNCE, ScriptOutputType.INTEGER, keysFor(node), args);
 		return done != null && done == 1;
@@ -155,61 +158,28 @@ class RedisClusterStore implements ClusterStore {
 				nodes.put(id, entry);
 			}
 			else {
-				unreadable.accept(id);
+				unreadable.accept("field '" + id + "' of the nodes hash");
 			}
 		});
 		return nodes;
 	}
 
-	// A position is HSCAN's cursor and how many of the batch it starts were sent already: a
-	// batch can hold more than a page (a small hash comes back whole, whatever COUNT asks).
 	@Override
-	public SessionsSlice sessions(String node, String position, int limit) {
-		String cursor = "0";
-		int skip = 0;
-		if (position != null) {
-			int dot = position.indexOf('.');
-			cursor = position.substring(0, dot);
-			skip = Integer.parseInt(position.substring(dot + 1));
-		}
-		Map<String, Announced> sessions = new LinkedHashMap<>();
-		RedisCommands<String, String> commands = this.reads.commands("hscan");
-		ScanArgs count = ScanArgs.Builder.limit(Math.max(limit, 10));
-		// Each scan asks for about a page; a few of them at most, however sparse the hash.
-		for (int scans = 0; scans < 8; scans++) {
-			if (scans > 0) {
-				this.commandsSent.accept("hscan");
-			}
-			MapScanCursor<String, String> batch = commands.hscan(keysFor(node)[1], ScanCursor.of(cursor), count);
-			List<Map.Entry<String, String>> entries = new ArrayList<>(batch.getMap().entrySet());
-			for (int i = skip; i < entries.size(); i++) {
-				if (sessions.size() == limit) {
-					return new SessionsSlice(sessions, cursor + "." + i);
-				}
-				Announced session = read(entries.get(i).getValue(), Announced.class);
-				if (session != null) {
-					sessions.put(entries.get(i).getKey(), session);
-				}
-			}
-			skip = 0;
-			cursor = batch.getCursor();
-			if (batch.isFinished()) {
-				return new SessionsSlice(sessions, null);
-			}
-			if (sessions.size() == limit) {
-				return new SessionsSlice(sessions, cursor + ".0");
-			}
-		}
-		return new SessionsSlice(sessions, cursor + ".0");
+	public SessionsSlice sessions(String node, String position, int limit, Consumer<String> unreadable) {
+		return new SessionScan(this.reads, keysFor(node)[1], (raw) -> read(raw, Announced.class), unreadable)
+			.page(position, limit);
 	}
 
 	@Override
-	public List<ClosedRecord> closed(int max) {
+	public List<ClosedRecord> closed(int max, Consumer<String> unreadable) {
 		List<ClosedRecord> closed = new ArrayList<>();
 		for (String raw : this.reads.commands("lrange").lrange(this.keys[2], 0, max - 1)) {
 			ClosedRecord record = read(raw, ClosedRecord.class);
 			if (record != null && record.id() != null) {
 				closed.add(record);
+			}
+			else {
+				unreadable.accept("an entry of " + this.keys[2]);
 			}
 		}
 		return closed;
@@ -226,9 +196,14 @@ class RedisClusterStore implements ClusterStore {
 	}
 
 	// EVALSHA sends the script's digest, not its text; a Redis that restarted has forgotten the
-	// script, and EVAL sends it whole once, which also loads it again.
+	// script, and EVAL sends it whole once, which also loads it again. A call whose arguments
+	// are large (a registration, a replacement: every session of the node) loads the script
+	// first, a few KB, so that Redis never reads those arguments only to answer NOSCRIPT.
 	private <T> T run(RedisConnection over, Script script, ScriptOutputType type, String[] keys, List<String> args) {
 		String[] values = args.toArray(String[]::new);
+		if (values.length > LARGE_CALL) {
+			over.commands("script").scriptLoad(script.text());
+		}
 		RedisCommands<String, String> commands = over.commands("evalsha");
 		try {
 			return commands.evalsha(script.digest(), type, keys, values);

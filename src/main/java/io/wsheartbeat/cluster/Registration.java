@@ -119,6 +119,7 @@ final class Registration {
 			idTaken(answer.holder());
 			return;
 		}
+		this.state.outOfCluster(null);
 		this.incarnation.set(this.registering);
 		this.registering = null;
 		this.idTakenLogged = false;
@@ -127,6 +128,8 @@ final class Registration {
 	}
 
 	private void idTaken(NodeEntry holder) {
+		this.state.outOfCluster("node id " + this.self.id() + " is held by another live process at "
+				+ ((holder != null) ? holder.address() : "an unknown address"));
 		if (!this.idTakenLogged) {
 			this.idTakenLogged = true;
 			logger.error("Node id '{}' is held by another live process (at {}, started {}): this node does not join the cluster "

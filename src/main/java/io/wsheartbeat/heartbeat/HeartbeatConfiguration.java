@@ -12,6 +12,7 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.handler.WebSocketHandlerDecoratorFactory;
 import org.springframework.web.socket.server.HandshakeHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
@@ -39,11 +40,12 @@ class HeartbeatConfiguration implements WebSocketConfigurer {
 
 	private final HandshakeHandler handshakeHandler;
 
-	private final TurnAwayWhileDraining turnAway;
+	// Whatever else must see the handshake (the warm-up marks its own sessions); none by default.
+	private final HandshakeInterceptor[] interceptors;
 
-	HeartbeatConfiguration(HeartbeatProperties properties, ShutdownProperties shutdown, SessionRegistry registry,
-			HeartbeatHandler handler,
-			ObjectProvider<WebSocketHandlerDecoratorFactory> decorators, ObjectProvider<HandshakeHandler> handshakeHandler) {
+	HeartbeatConfiguration(HeartbeatProperties properties, HeartbeatHandler handler,
+			ObjectProvider<WebSocketHandlerDecoratorFactory> decorators, ObjectProvider<HandshakeHandler> handshakeHandler,
+			ObjectProvider<HandshakeInterceptor> interceptors) {
 		this.properties = properties;
 		WebSocketHandler decorated = handler;
 		for (WebSocketHandlerDecoratorFactory decorator : decorators.orderedStream().toList()) {
@@ -51,7 +53,7 @@ class HeartbeatConfiguration implements WebSocketConfigurer {
 		}
 		this.handler = decorated;
 		this.handshakeHandler = handshakeHandler.getIfAvailable(DefaultHandshakeHandler::new);
-		this.turnAway = new TurnAwayWhileDraining(registry, shutdown);
+		this.interceptors = interceptors.orderedStream().toArray(HandshakeInterceptor[]::new);
 	}
 
 	/**
@@ -62,7 +64,7 @@ class HeartbeatConfiguration implements WebSocketConfigurer {
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
 		registry.addHandler(this.handler, ENDPOINT)
 			.setHandshakeHandler(this.handshakeHandler)
-			.addInterceptors(this.turnAway)
+			.addInterceptors(this.interceptors)
 			.setAllowedOrigins(this.properties.allowedOrigins().toArray(String[]::new));
 	}
 

@@ -69,8 +69,8 @@ class HeartbeatHandler extends TextWebSocketHandler {
 
 	private final WebSocketConnections connections;
 
-	// The cluster node this server is, or null on its own: then the welcome names no node.
-	private final String node;
+	// The first frame of every session: the same text but for the session's id, written once.
+	private final Welcome.Frame welcome;
 
 	// Characters, as the container's text buffer counted them when it was the limit.
 	private final int maxMessageLength;
@@ -86,7 +86,7 @@ class HeartbeatHandler extends TextWebSocketHandler {
 		this.metrics = metrics;
 		this.connections = connections.getIfAvailable(() -> WebSocketConnections.PORTABLE);
 		ServerNode serverNode = node.getIfAvailable();
-		this.node = (serverNode != null) ? serverNode.id() : null;
+		this.welcome = welcome(properties, (serverNode != null) ? serverNode.id() : null).frame(jsonMapper);
 		this.maxMessageLength = (int) properties.maxMessageSize().toBytes();
 	}
 
@@ -112,7 +112,7 @@ class HeartbeatHandler extends TextWebSocketHandler {
 			case SHUTTING_DOWN -> tracked.close(this.registry.turnedAway());
 			case ADMITTED -> {
 				logger.info("Session {} opened from {}", tracked.id(), tracked.remoteAddress());
-				send(tracked, welcome(tracked.id()));
+				tracked.send(this.welcome.forSession(tracked.id()));
 			}
 		}
 	}
@@ -209,12 +209,12 @@ class HeartbeatHandler extends TextWebSocketHandler {
 
 	/**
 	 * The first frame of every session: its id, the timings the client must adopt, and in a
-	 * cluster the node it is connected to.
+	 * cluster the node it is connected to (on a server of its own, {@code node} is null and the
+	 * welcome names none).
 	 */
-	private Welcome welcome(String sessionId) {
-		HeartbeatProperties p = this.properties;
-		return new Welcome(sessionId, p.interval().toMillis(), p.ackTimeout().toMillis(), p.serverTimeout().toMillis(),
-				p.slowRtt().toMillis(), p.slowInterval().toMillis(), p.maxInterval().toMillis(), this.node);
+	private static Welcome welcome(HeartbeatProperties p, String node) {
+		return new Welcome(null, p.interval().toMillis(), p.ackTimeout().toMillis(), p.serverTimeout().toMillis(),
+				p.slowRtt().toMillis(), p.slowInterval().toMillis(), p.maxInterval().toMillis(), node);
 	}
 
 	private void send(TrackedSession tracked, OutboundMessage message) {

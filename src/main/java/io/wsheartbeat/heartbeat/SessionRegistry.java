@@ -124,7 +124,9 @@ public class SessionRegistry implements SmartInitializingSingleton {
 		}
 		this.sessions.put(session.id(), session);
 		this.toSchedule.add(session.id());
-		tell((listener) -> listener.sessionOpened(session));
+		if (!session.isWarmUp()) {
+			tell((listener) -> listener.sessionOpened(session));
+		}
 		// Shutdown may have begun since the check above, and closeAllForShutdown then iterated the
 		// sessions before this one was among them: the caller closes it, as shutdown would have.
 		if (!this.admitting) {
@@ -194,7 +196,9 @@ public class SessionRegistry implements SmartInitializingSingleton {
 		if (removed != null) {
 			this.places.decrementAndGet();
 			freePlaceOf(removed.remoteHost());
-			tell((listener) -> listener.sessionClosed(removed, why));
+			if (!removed.isWarmUp()) {
+				tell((listener) -> listener.sessionClosed(removed, why));
+			}
 		}
 		return Optional.ofNullable(removed);
 	}

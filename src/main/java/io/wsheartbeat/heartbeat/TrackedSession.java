@@ -37,6 +37,13 @@ public final class TrackedSession {
 	/** A time that has not come: no pong yet, no round trip yet, no ping planned yet. */
 	public static final long NEVER = Long.MIN_VALUE;
 
+	/**
+	 * The handshake attribute of a session the server opened to itself at start-up to warm its
+	 * code up ({@code io.wsheartbeat.warmup}): admitted, served and reaped like any other, but no
+	 * {@link SessionListener} hears of it, so it never shows in the view or the cluster.
+	 */
+	public static final String WARM_UP = "io.wsheartbeat.warm-up";
+
 	private static final long ONE_SECOND = Duration.ofSeconds(1).toNanos();
 
 	private final ConcurrentWebSocketSessionDecorator session;
@@ -46,6 +53,8 @@ public final class TrackedSession {
 	private final String remoteHost;
 
 	private final Instant connectedAt;
+
+	private final boolean warmUp;
 
 	private final long connectedAtNanos;
 
@@ -86,6 +95,7 @@ public final class TrackedSession {
 		this.remoteAddress = describe(session.getRemoteAddress());
 		this.remoteHost = (session.getRemoteAddress() != null) ? session.getRemoteAddress().getHostString() : "unknown";
 		this.connectedAt = connectedAt;
+		this.warmUp = session.getAttributes().containsKey(WARM_UP);
 		this.connectedAtNanos = nowNanos;
 		this.lastActiveNanos = nowNanos;
 		this.rateWindowStartNanos = nowNanos;
@@ -94,6 +104,11 @@ public final class TrackedSession {
 
 	public String id() {
 		return this.session.getId();
+	}
+
+	/** Whether the server opened this session to itself at start-up ({@link #WARM_UP}). */
+	public boolean isWarmUp() {
+		return this.warmUp;
 	}
 
 	public String remoteAddress() {

@@ -2,9 +2,12 @@ package io.wsheartbeat.heartbeat;
 
 import java.util.Map;
 
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
@@ -17,9 +20,13 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * and the window to come back within ({@link SessionRegistry#turnedAway()}), which tells a
  * browser more than a failed handshake, whose close code is always 1006.
  *
- * <p>One volatile read per handshake while the node admits sessions.
+ * <p>One volatile read per handshake while the node admits sessions. A {@link HandshakeInterceptor}
+ * bean, so {@link HeartbeatConfiguration} puts it on {@code /ws} with the others, first: a
+ * handshake it refuses needs nothing more done.
  */
-final class TurnAwayWhileDraining implements HandshakeInterceptor {
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class TurnAwayWhileDraining implements HandshakeInterceptor {
 
 	private final SessionRegistry registry;
 

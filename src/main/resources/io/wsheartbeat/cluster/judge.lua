@@ -92,11 +92,12 @@ local function judge(a)
       end
     end
   end
-  -- Every key expires unless touched: the nodes hash and this node's sessions at every
-  -- registration, and at one renewal in several (a.touch), well within a.ttl.
+  -- Every key expires unless touched: the nodes hash, this node's sessions and the closed list
+  -- at every registration, and at one renewal in several (a.touch), well within a.ttl.
   if a.touch then
     redis.call('PEXPIRE', KEYS[1], a.ttl)
     redis.call('PEXPIRE', KEYS[2], a.ttl)
+    redis.call('PEXPIRE', KEYS[3], a.ttl)
   end
   return now, live, lost, unreadable, outage
 end

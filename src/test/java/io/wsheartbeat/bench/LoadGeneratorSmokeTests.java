@@ -13,6 +13,8 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.wsheartbeat.bench.LoadOptions.Mode;
+import io.wsheartbeat.heartbeat.HeartbeatProperties;
+import io.wsheartbeat.support.TestProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,6 +78,53 @@ class LoadGeneratorSmokeTests {
 			.allSatisfy((millis) -> assertThat(millis)
 				.as("closed the server timeout after the last heartbeat, within a reaper period and scheduling slack")
 				.isBetween(2_000L, 2_000L + 100 + 700));
+	}
+
+	@Test
+	void restartWelcomesEveryClientFromTheOriginAndCountsTheWindowsAcks() throws IOException {
+		LoadOptions restart = new LoadOptions(Mode.RESTART, "127.0.0.1", this.port, "/ws", 20, 100, 200, 2, 5,
+				List.of("127.0.0.1"), false, System.currentTimeMillis());
+
+		GeneratorResult result = new LoadGenerator(restart, QUIET).run();
+
+		assertThat(result.attempted).isEqualTo(20);
+		assertThat(result.welcomeMicros.count()).isEqualTo(20);
+		assertThat(result.upgradedMicros.count()).isEqualTo(20);
+		assertThat(result.welcomedShareMicros(0.5)).isPositive().isLessThanOrEqualTo(result.welcomedShareMicros(1.0));
+		assertThat(result.failed).isZero();
+		assertThat(result.closedByServer).isZero();
+		assertThat(result.retries).isZero();
+		assertThat(result.acksReceived).isPositive().isLessThanOrEqualTo(result.heartbeatsSent);
+		assertThat(result.rttMicros.count()).isEqualTo(result.acksReceived);
+	}
+
+	@Test
+	void restartRetriesARefusedConnectWithThePagesBackoff() throws IOException {
+		int nobodyListens = ServerUnderTest.freePort();
+		LoadOptions restart = new LoadOptions(Mode.RESTART, "127.0.0.1", nobodyListens, "/ws", 3, 100, 200, 1, 1,
+				List.of("127.0.0.1"), false, System.currentTimeMillis());
+
+		GeneratorResult result = new LoadGenerator(restart, QUIET).run();
+
+		assertThat(result.attempted).isEqualTo(3);
+		assertThat(result.welcomeMicros.count()).isZero();
+		assertThat(result.upgradedMicros.count()).isZero();
+		assertThat(result.welcomedShareMicros(0.5)).isEqualTo(-1);
+		assertThat(result.failed).as("refused connects are retried, not given up").isZero();
+		assertThat(result.retries).isGreaterThanOrEqualTo(3);
+	}
+
+	@Test
+	void restartsBackoffIsThePagesRule() throws IOException {
+		HeartbeatProperties.Reconnect page = TestProperties.defaults().reconnect();
+		LoadGenerator generator = new LoadGenerator(load(Mode.RESTART, 1, 0, 0), QUIET);
+		for (int attempt = 0; attempt < 8; attempt++) {
+			double capMillis = Math.min(page.maxDelay().toMillis(),
+					page.initialDelay().toMillis() * Math.pow(page.multiplier(), attempt));
+			for (int draw = 0; draw < 200; draw++) {
+				assertThat(generator.backoffNanos(attempt) / 1e6).isBetween(0.0, capMillis);
+			}
+		}
 	}
 
 	private LoadOptions load(Mode mode, int connections, long durationSeconds, long silentWaitSeconds) {

@@ -142,6 +142,7 @@ class ClusterMembershipTests {
 
 		assertThat(this.store.sessions.get("node-1")).containsOnlyKeys("a");
 		assertThat(this.store.registrations).isEqualTo(1);
+		assertThat(impostor.state.outOfCluster()).as("what its health says").contains("held by another live process");
 		this.one.renew();
 		assertThat(this.one.counter("heartbeat.cluster.lease.renewals.failed")).as("the live node keeps its lease").isZero();
 
@@ -150,6 +151,7 @@ class ClusterMembershipTests {
 		this.clock.advance(Duration.ofSeconds(1));
 		impostor.pass();
 		assertThat(this.store.sessions.get("node-1")).containsOnlyKeys("x");
+		assertThat(impostor.state.outOfCluster()).isNull();
 	}
 
 	@Test
@@ -205,9 +207,10 @@ class ClusterMembershipTests {
 							"heartbeat.cluster.address", "127.0.0.1:8080"));
 			ThisNode self = new ThisNode(cluster, new MockEnvironment(), Clock.systemUTC());
 			this.changes = new SessionChanges(properties, Clock.systemUTC());
-			this.state = new ClusterState(self, this.registry, Clock.systemUTC());
+			LocalSessions held = new LocalSessions.Registry(this.registry);
+			this.state = new ClusterState(self, held, Clock.systemUTC());
 			ClusterMetrics metrics = new ClusterMetrics(this.meters, this.state);
-			this.membership = new ClusterMembership(properties, cluster, self, new LocalSessions.Registry(this.registry), this.changes,
+			this.membership = new ClusterMembership(properties, cluster, self, held, this.changes,
 					ClusterMembershipTests.this.store, this.state, metrics, ClusterMembershipTests.this.clock);
 		}
 

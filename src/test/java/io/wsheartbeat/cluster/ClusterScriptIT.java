@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.wsheartbeat.support.Nginx;
 import io.wsheartbeat.support.RedisServer;
-import io.wsheartbeat.support.SocketClient;
+import io.wsheartbeat.support.WireClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -97,11 +97,16 @@ class ClusterScriptIT {
 			assertThat(NodeProcess.stream(cluster.path("nodes")).map((node) -> node.path("id").asString()))
 				.as("the nodes in the cluster, through nginx")
 				.containsExactly("node-1", "node-2", "node-3");
-			try (SocketClient client = SocketClient.connect("127.0.0.1", clusterPort, null)) {
-				JsonNode welcome = json.readTree(client.readText());
-				assertThat(welcome.path("type").asString()).isEqualTo("welcome");
+			// As a browser opens it: with the page's origin, which the node compares with the Host
+			// and port nginx passes on.
+			WireClient client = WireClient.connect(clusterPort, "http://127.0.0.1:" + clusterPort);
+			try {
+				JsonNode welcome = client.awaitFrame("welcome");
 				assertThat(welcome.path("node").asString()).as("the node that welcomed a WebSocket through nginx")
 					.isIn("node-1", "node-2", "node-3");
+			}
+			finally {
+				client.close();
 			}
 
 			String interrupt = ignoresInterrupts(script) ? "TERM" : "INT";

@@ -180,7 +180,7 @@ final class InMemoryClusterStore implements ClusterStore {
 	}
 
 	@Override
-	public SessionsSlice sessions(String node, String position, int limit) {
+	public SessionsSlice sessions(String node, String position, int limit, Consumer<String> unreadable) {
 		reach();
 		List<Map.Entry<String, Announced>> held = new ArrayList<>(this.sessions.getOrDefault(node, Map.of()).entrySet());
 		int from = (position != null) ? Integer.parseInt(position) : 0;
@@ -191,7 +191,7 @@ final class InMemoryClusterStore implements ClusterStore {
 	}
 
 	@Override
-	public List<ClosedRecord> closed(int max) {
+	public List<ClosedRecord> closed(int max, Consumer<String> unreadable) {
 		reach();
 		return List.copyOf(this.closed.subList(0, Math.min(max, this.closed.size())));
 	}

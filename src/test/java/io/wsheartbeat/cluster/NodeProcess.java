@@ -146,10 +146,15 @@ public final class NodeProcess implements AutoCloseable {
 	 * page as the {@code Link} header leads (100 pages at most).
 	 */
 	public Set<String> listedSessions() {
+		return listedSessionsAtMost(100);
+	}
+
+	/** {@link #listedSessions()}, over {@code pages} pages at most. */
+	public Set<String> listedSessionsAtMost(int pages) {
 		Set<String> ids = new java.util.HashSet<>();
 		String path = "/api/sessions";
 		try {
-			for (int pages = 0; path != null && pages < 100; pages++) {
+			for (int read = 0; path != null && read < pages; read++) {
 				HttpResponse<String> page = get(path);
 				stream(json.readTree(page.body())).forEach((session) -> ids.add(session.path("id").asString()));
 				path = page.headers()

@@ -181,6 +181,10 @@ class SentinelFailoverTests {
 						+ "%s, then the promotion), which is Redis's absence, not the nodes'",
 						NODES_LOST, LOST_IN_LOG.strip(), lostLines(nodes), ms(RENEW_PERIOD), ms(LEASE), ms(DOWN_AFTER))
 				.allSatisfy((node, count) -> assertThat(count).isIn("0", "none in its log"));
+			assertThat(registered)
+				.as("registrations after the failover, by each node's %s: a node registers again only when the store "
+						+ "says its lease is gone, and the promoted replica kept every entry", REGISTRATIONS)
+				.allSatisfy((node, count) -> assertThat(count).isEqualTo("0"));
 			assertThat(wholeAfter)
 				.as("ms from the promotion until every view is whole (the issue's bound, 10 s): Lettuce reconnects "
 						+ "within its 1 s delay, asking Sentinel for the master, and each command waits at most the "

@@ -2,6 +2,7 @@ package io.wsheartbeat.heartbeat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +21,7 @@ import io.wsheartbeat.support.TestProperties;
 import io.wsheartbeat.heartbeat.protocol.CloseCodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
 
 class SessionRegistryTests {
 
@@ -37,6 +39,38 @@ class SessionRegistryTests {
 		assertThat(this.registry.remove("a", CloseCodes.HEARTBEAT_TIMEOUT)).contains(session);
 		assertThat(this.registry.remove("a", CloseCodes.HEARTBEAT_TIMEOUT)).isEmpty();
 		assertThat(this.registry.size()).isZero();
+	}
+
+	@Test
+	void shouldTellNoListenerOfTheWarmUpsSessions() {
+		List<String> heard = new ArrayList<>();
+		SessionRegistry registry = new SessionRegistry(this.properties, new SessionListener() {
+
+			@Override
+			public void sessionOpened(TrackedSession session) {
+				heard.add("opened " + session.id());
+			}
+
+			@Override
+			public void sessionClosed(TrackedSession session, CloseStatus status) {
+				heard.add("closed " + session.id());
+			}
+
+		});
+		WebSocketSession warmUp = Sessions.connection("warm-up");
+		given(warmUp.getAttributes()).willReturn(Map.of(TrackedSession.WARM_UP, Boolean.TRUE));
+		TrackedSession warm = Sessions.tracked(warmUp, this.clock, this.properties);
+		TrackedSession client = Sessions.tracked(Sessions.connection("client"), this.clock, this.properties);
+
+		assertThat(registry.add(warm)).isEqualTo(Admission.ADMITTED);
+		assertThat(registry.add(client)).isEqualTo(Admission.ADMITTED);
+		assertThat(registry.remove("warm-up", CloseStatus.NORMAL)).isPresent();
+		assertThat(registry.remove("client", CloseStatus.NORMAL)).isPresent();
+
+		assertThat(warm.isWarmUp()).isTrue();
+		assertThat(client.isWarmUp()).isFalse();
+		assertThat(heard).containsExactly("opened client", "closed client");
+		assertThat(registry.size()).isZero();
 	}
 
 	@Test

@@ -13,8 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -22,10 +24,12 @@ import java.util.stream.Stream;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Debian's redis-server for the cluster's tests: on a free loopback port, without persistence
- * (so a restart comes back empty, as a Redis without persistence does), killed and started
- * again on the same port by the test. It talks RESP over a plain socket for what the tests ask
- * it ({@code INFO commandstats}), so that counting commands adds no client of its own.
+ * Debian's redis-server for the cluster's tests: on a free loopback port, killed and started
+ * again on the same port by the test; by default without persistence (so a restart comes back
+ * empty, as a Redis without persistence does), or with its append-only file, which a restart
+ * reloads from the same directory ({@link #startAppendOnly()}). It talks RESP over a plain
+ * socket for what the tests ask it ({@code INFO commandstats}, {@code KEYS}, {@code CLIENT PAUSE}),
+ * so that asking adds no client of its own.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -35,11 +39,14 @@ public final class RedisServer implements AutoCloseable {
 
 	private final Path directory;
 
+	private final boolean appendOnly;
+
 	private Process process;
 
-	private RedisServer(int port, Path directory) {
+	private RedisServer(int port, Path directory, boolean appendOnly) {
 		this.port = port;
 		this.directory = directory;
+		this.appendOnly = appendOnly;
 	}
 
 	/**
@@ -51,8 +58,22 @@ public final class RedisServer implements AutoCloseable {
 				"redis-server is not installed at " + BINARY + " (apt-get install -y redis-server)");
 	}
 
+	/** A Redis without persistence: started again, it is empty. */
 	public static RedisServer start() throws IOException {
-		RedisServer redis = new RedisServer(Nginx.freePort(), Files.createTempDirectory("heartbeat-redis-"));
+		return start(false);
+	}
+
+	/**
+	 * A Redis with {@code appendonly yes} (fsync every second, Redis's default): every write
+	 * reaches its append-only file before the reply, so even killed it keeps its data, and started
+	 * again it reloads them, keys' expiry times included, as a production Redis restarted with AOF.
+	 */
+	public static RedisServer startAppendOnly() throws IOException {
+		return start(true);
+	}
+
+	private static RedisServer start(boolean appendOnly) throws IOException {
+		RedisServer redis = new RedisServer(Nginx.freePort(), Files.createTempDirectory("heartbeat-redis-"), appendOnly);
 		redis.startAgain();
 		return redis;
 	}
@@ -61,10 +82,13 @@ public final class RedisServer implements AutoCloseable {
 		return this.port;
 	}
 
-	/** Starts it (again) on its port, empty, and waits until it answers. */
+	/**
+	 * Starts it (again) on its port, and waits until it answers: empty, or with an append-only
+	 * file with what it held when it stopped, from the same directory.
+	 */
 	public void startAgain() throws IOException {
 		this.process = new ProcessBuilder(BINARY.toString(), "--port", String.valueOf(this.port), "--bind", "127.0.0.1",
-				"--save", "", "--appendonly", "no", "--dir", this.directory.toString())
+				"--save", "", "--appendonly", this.appendOnly ? "yes" : "no", "--dir", this.directory.toString())
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.directory.resolve("redis.log").toFile()))
 			.start();
@@ -80,6 +104,28 @@ public final class RedisServer implements AutoCloseable {
 	/** SIGKILL: gone at once, with everything it held. */
 	public void kill() throws InterruptedException {
 		this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+	}
+
+	/** SIGSTOP: frozen, its connections open, nothing answered; its clients time out, not fail at once. */
+	public void pause() throws IOException, InterruptedException {
+		signal("STOP");
+	}
+
+	/** SIGCONT: it goes on with what its clients sent meanwhile. */
+	public void resume() throws IOException, InterruptedException {
+		signal("CONT");
+	}
+
+	private void signal(String name) throws IOException, InterruptedException {
+		Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(this.process.pid())).inheritIO().start();
+		if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+			throw new IllegalStateException("kill -" + name + " " + this.process.pid() + " failed");
+		}
+	}
+
+	/** The keys that match a glob pattern ({@code KEYS}: for a test's small Redis only). */
+	public List<String> keys(String pattern) throws IOException {
+		return commandList("KEYS", pattern);
 	}
 
 	/** Calls per command since it started, from {@code INFO commandstats}, without the INFO calls that read them. */
@@ -111,7 +157,31 @@ public final class RedisServer implements AutoCloseable {
 
 	/** Sends one command and reads a simple, integer or bulk string reply. */
 	public String command(String... args) throws IOException {
-		try (Socket socket = new Socket()) {
+		try (Socket socket = send(args)) {
+			InputStream in = new BufferedInputStream(socket.getInputStream());
+			return single(in, line(in));
+		}
+	}
+
+	/** Sends one command and reads an array reply of strings (nested arrays are not read). */
+	public List<String> commandList(String... args) throws IOException {
+		try (Socket socket = send(args)) {
+			InputStream in = new BufferedInputStream(socket.getInputStream());
+			String first = line(in);
+			if (first.charAt(0) != '*') {
+				throw new IOException("Redis answered " + first + " where an array was expected");
+			}
+			List<String> items = new ArrayList<>();
+			for (int i = Integer.parseInt(first.substring(1)); i > 0; i--) {
+				items.add(single(in, line(in)));
+			}
+			return items;
+		}
+	}
+
+	private Socket send(String... args) throws IOException {
+		Socket socket = new Socket();
+		try {
 			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 1000);
 			socket.setSoTimeout(5000);
 			OutputStream out = socket.getOutputStream();
@@ -121,18 +191,30 @@ public final class RedisServer implements AutoCloseable {
 			}
 			out.write(request.toString().getBytes(StandardCharsets.UTF_8));
 			out.flush();
-			InputStream in = new BufferedInputStream(socket.getInputStream());
-			String first = line(in);
-			switch (first.charAt(0)) {
-				case '+', ':' -> {
-					return first.substring(1);
-				}
-				case '$' -> {
-					int length = Integer.parseInt(first.substring(1));
-					return (length < 0) ? null : new String(in.readNBytes(length), StandardCharsets.UTF_8);
-				}
-				default -> throw new IOException("Redis answered " + first);
+			return socket;
+		}
+		catch (IOException ex) {
+			socket.close();
+			throw ex;
+		}
+	}
+
+	// A simple, integer or bulk string reply, whose first line was read.
+	private static String single(InputStream in, String first) throws IOException {
+		switch (first.charAt(0)) {
+			case '+', ':' -> {
+				return first.substring(1);
 			}
+			case '$' -> {
+				int length = Integer.parseInt(first.substring(1));
+				if (length < 0) {
+					return null;
+				}
+				String value = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+				line(in); // its CRLF
+				return value;
+			}
+			default -> throw new IOException("Redis answered " + first);
 		}
 	}
 

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -127,6 +128,16 @@ public final class WireClient implements AutoCloseable {
 
 	public boolean isClosed() {
 		return this.closed.isDone();
+	}
+
+	/**
+	 * Closes with 1000 and waits for the server's close in reply: a clean close on both sides,
+	 * where {@link #close()} may drop the connection before the server read the close frame.
+	 * @return the server's close
+	 */
+	public Closed closeNormally() {
+		this.webSocket.sendClose(WebSocket.NORMAL_CLOSURE, "test over").join();
+		return this.closed.orTimeout(5, TimeUnit.SECONDS).join();
 	}
 
 	@Override

@@ -38,6 +38,72 @@ public sealed interface OutboundMessage {
 		public String type() {
 			return "welcome";
 		}
+
+		/**
+		 * The welcome of every session on this server, written by Jackson once: only the session
+		 * id differs from one session to the next, so each session's frame is the same text with
+		 * its id put in, not a serialisation pass per handshake.
+		 * @param jsonMapper the mapper whose text the frame must be
+		 * @return the frame for a session id
+		 */
+		public Frame frame(JsonMapper jsonMapper) {
+			return new Frame(this, jsonMapper);
+		}
+
+		/** A {@link Welcome} whose text is written once, with a place for the session id. */
+		public static final class Frame {
+
+			// Not a character an id of ours has, nor one Jackson escapes: where the id goes.
+			private static final String PLACE = "~";
+
+			private final Welcome template;
+
+			private final JsonMapper jsonMapper;
+
+			private final String beforeId;
+
+			private final String afterId;
+
+			private Frame(Welcome template, JsonMapper jsonMapper) {
+				this.template = template;
+				this.jsonMapper = jsonMapper;
+				String text = jsonMapper.writeValueAsString(template.withSessionId(PLACE));
+				int at = text.indexOf("\"" + PLACE + "\"") + 1;
+				this.beforeId = text.substring(0, at);
+				this.afterId = text.substring(at + PLACE.length());
+			}
+
+			/**
+			 * The welcome for one session. Its id is written as is where it needs no escaping in
+			 * JSON (Spring's ids are UUIDs); any other goes through Jackson.
+			 */
+			public String forSession(String sessionId) {
+				if (!isPlain(sessionId)) {
+					return this.jsonMapper.writeValueAsString(this.template.withSessionId(sessionId));
+				}
+				return new StringBuilder(this.beforeId.length() + sessionId.length() + this.afterId.length())
+					.append(this.beforeId)
+					.append(sessionId)
+					.append(this.afterId)
+					.toString();
+			}
+
+			private static boolean isPlain(String sessionId) {
+				for (int i = 0; i < sessionId.length(); i++) {
+					char c = sessionId.charAt(i);
+					if (c < 0x20 || c == '"' || c == '\\' || c > 0x7e) {
+						return false;
+					}
+				}
+				return true;
+			}
+
+		}
+
+		Welcome withSessionId(String id) {
+			return new Welcome(id, this.interval, this.ackTimeout, this.serverTimeout, this.slowRtt, this.slowInterval,
+					this.maxInterval, this.node);
+		}
 	}
 
 	/**
