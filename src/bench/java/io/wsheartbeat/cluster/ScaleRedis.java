@@ -1,18 +1,12 @@
 package io.wsheartbeat.cluster;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+
+import io.wsheartbeat.bench.Resp;
 
 /**
  * The redis-server the scale harness measures: started by it on a free loopback port, in a
@@ -222,59 +218,7 @@ final class ScaleRedis implements AutoCloseable {
 	}
 
 	private Object reply(String... args) throws IOException {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 1000);
-			socket.setSoTimeout(10_000);
-			OutputStream out = socket.getOutputStream();
-			StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
-			for (String arg : args) {
-				request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
-			}
-			out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-			out.flush();
-			return read(new BufferedInputStream(socket.getInputStream()));
-		}
-	}
-
-	// A RESP2 reply: a string for a simple, integer or bulk one, a list for an array.
-	private static Object read(InputStream in) throws IOException {
-		String first = line(in);
-		switch (first.charAt(0)) {
-			case '+', ':' -> {
-				return first.substring(1);
-			}
-			case '$' -> {
-				int length = Integer.parseInt(first.substring(1));
-				if (length < 0) {
-					return null;
-				}
-				String bulk = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-				in.readNBytes(2); // CRLF
-				return bulk;
-			}
-			case '*' -> {
-				int length = Integer.parseInt(first.substring(1));
-				List<Object> items = new ArrayList<>();
-				for (int i = 0; i < length; i++) {
-					items.add(read(in));
-				}
-				return items;
-			}
-			default -> throw new IOException("Redis answered " + first);
-		}
-	}
-
-	private static String line(InputStream in) throws IOException {
-		ByteArrayOutputStream line = new ByteArrayOutputStream();
-		int b;
-		while ((b = in.read()) != '\r') {
-			if (b < 0) {
-				throw new IOException("connection closed");
-			}
-			line.write(b);
-		}
-		in.read(); // '\n'
-		return line.toString(StandardCharsets.UTF_8);
+		return Resp.command(this.port, Duration.ofSeconds(10), args);
 	}
 
 	@Override

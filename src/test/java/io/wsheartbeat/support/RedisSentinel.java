@@ -1,15 +1,8 @@
 package io.wsheartbeat.support;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+
+import io.wsheartbeat.bench.Resp;
 
 import static org.awaitility.Awaitility.await;
 
@@ -242,61 +237,7 @@ public final class RedisSentinel implements AutoCloseable {
 	 * @throws IOException if Redis answered with an error, or could not be reached
 	 */
 	public static Object command(int port, String... args) throws IOException {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-			socket.setSoTimeout(5000);
-			OutputStream out = socket.getOutputStream();
-			StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
-			for (String arg : args) {
-				request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
-			}
-			out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-			out.flush();
-			return reply(new BufferedInputStream(socket.getInputStream()));
-		}
-	}
-
-	private static Object reply(InputStream in) throws IOException {
-		String first = line(in);
-		switch (first.charAt(0)) {
-			case '+', ':' -> {
-				return first.substring(1);
-			}
-			case '$' -> {
-				int length = Integer.parseInt(first.substring(1));
-				if (length < 0) {
-					return null;
-				}
-				String bulk = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-				line(in);
-				return bulk;
-			}
-			case '*' -> {
-				int count = Integer.parseInt(first.substring(1));
-				if (count < 0) {
-					return null;
-				}
-				List<Object> items = new ArrayList<>(count);
-				for (int i = 0; i < count; i++) {
-					items.add(reply(in));
-				}
-				return items;
-			}
-			default -> throw new IOException("Redis answered " + first);
-		}
-	}
-
-	private static String line(InputStream in) throws IOException {
-		ByteArrayOutputStream line = new ByteArrayOutputStream();
-		int b;
-		while ((b = in.read()) != '\r') {
-			if (b < 0) {
-				throw new IOException("connection closed");
-			}
-			line.write(b);
-		}
-		in.read(); // '\n'
-		return line.toString(StandardCharsets.UTF_8);
+		return Resp.command(port, Duration.ofSeconds(5), args);
 	}
 
 	/** Kills every process it started (SIGKILL: nothing here is worth a clean stop) and deletes its directory. */

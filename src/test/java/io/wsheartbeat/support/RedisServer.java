@@ -1,25 +1,19 @@
 package io.wsheartbeat.support;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import io.wsheartbeat.bench.Resp;
 
 import static org.awaitility.Awaitility.await;
 
@@ -157,78 +151,19 @@ public final class RedisServer implements AutoCloseable {
 
 	/** Sends one command and reads a simple, integer or bulk string reply. */
 	public String command(String... args) throws IOException {
-		try (Socket socket = send(args)) {
-			InputStream in = new BufferedInputStream(socket.getInputStream());
-			return single(in, line(in));
+		Object reply = Resp.command(this.port, Duration.ofSeconds(5), args);
+		if (reply instanceof List<?>) {
+			throw new IOException("Redis answered an array to " + args[0] + " where a string was expected");
 		}
+		return (String) reply;
 	}
 
 	/** Sends one command and reads an array reply of strings (nested arrays are not read). */
 	public List<String> commandList(String... args) throws IOException {
-		try (Socket socket = send(args)) {
-			InputStream in = new BufferedInputStream(socket.getInputStream());
-			String first = line(in);
-			if (first.charAt(0) != '*') {
-				throw new IOException("Redis answered " + first + " where an array was expected");
-			}
-			List<String> items = new ArrayList<>();
-			for (int i = Integer.parseInt(first.substring(1)); i > 0; i--) {
-				items.add(single(in, line(in)));
-			}
-			return items;
+		if (!(Resp.command(this.port, Duration.ofSeconds(5), args) instanceof List<?> reply)) {
+			throw new IOException("Redis answered no array to " + args[0]);
 		}
-	}
-
-	private Socket send(String... args) throws IOException {
-		Socket socket = new Socket();
-		try {
-			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 1000);
-			socket.setSoTimeout(5000);
-			OutputStream out = socket.getOutputStream();
-			StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
-			for (String arg : args) {
-				request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
-			}
-			out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-			out.flush();
-			return socket;
-		}
-		catch (IOException ex) {
-			socket.close();
-			throw ex;
-		}
-	}
-
-	// A simple, integer or bulk string reply, whose first line was read.
-	private static String single(InputStream in, String first) throws IOException {
-		switch (first.charAt(0)) {
-			case '+', ':' -> {
-				return first.substring(1);
-			}
-			case '$' -> {
-				int length = Integer.parseInt(first.substring(1));
-				if (length < 0) {
-					return null;
-				}
-				String value = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-				line(in); // its CRLF
-				return value;
-			}
-			default -> throw new IOException("Redis answered " + first);
-		}
-	}
-
-	private static String line(InputStream in) throws IOException {
-		ByteArrayOutputStream line = new ByteArrayOutputStream();
-		int b;
-		while ((b = in.read()) != '\r') {
-			if (b < 0) {
-				throw new IOException("connection closed");
-			}
-			line.write(b);
-		}
-		in.read(); // '\n'
-		return line.toString(StandardCharsets.UTF_8);
+		return reply.stream().map((item) -> (item instanceof String text) ? text : null).toList();
 	}
 
 	@Override
