@@ -90,6 +90,9 @@ class ClusterSessions implements OtherNodes {
 			return nodes;
 		}
 		catch (RuntimeException ex) {
+			// One judgement of Redis for the view and for health: the view that says unavailable
+			// is never beside a health that says up.
+			this.state.failed(ex);
 			return null;
 		}
 	}

@@ -10,6 +10,7 @@ import java.util.Map;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.web.socket.CloseStatus;
 
@@ -167,6 +168,19 @@ class ClusterMembershipTests {
 	}
 
 	@Test
+	void aViewThatCannotReadTheStoreTurnsHealthDegradedWithIt() {
+		this.one.pass();
+		ClusterSessions view = new ClusterSessions(this.one.self, this.one.held, this.store, this.one.state,
+				this.one.cluster);
+		ClusterHealthIndicator health = new ClusterHealthIndicator(this.one.state, this.one.self);
+		assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+		this.store.down = true; // and no renewal has failed yet
+
+		assertThat(view.summary().redisReachable()).as("the view says unavailable").isFalse();
+		assertThat(health.health().getStatus()).as("and health says so too").isEqualTo(ClusterHealthIndicator.DEGRADED);
+	}
+
+	@Test
 	void theViewsListOfClosedSessionsGetsEachCloseWithItsCode() {
 		this.one.pass();
 		this.one.open("a");
@@ -196,21 +210,27 @@ class ClusterMembershipTests {
 
 		final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
+		final ThisNode self;
+
+		final LocalSessions held;
+
+		final ClusterProperties cluster;
+
 		Node(String id) {
 			HeartbeatProperties properties = TestProperties.of(Map.of("heartbeat.cluster.enabled", "true",
 					"heartbeat.cluster.node-id", id, "heartbeat.cluster.address", "127.0.0.1:8080",
 					"heartbeat.view.enabled", "true"));
 			given(this.registry.sessions()).willReturn(this.sessions);
 			given(this.registry.size()).willAnswer((invocation) -> this.sessions.size());
-			ClusterProperties cluster = TestProperties.of("heartbeat.cluster", ClusterProperties.class,
+			this.cluster = TestProperties.of("heartbeat.cluster", ClusterProperties.class,
 					Map.of("heartbeat.cluster.enabled", "true", "heartbeat.cluster.node-id", id,
 							"heartbeat.cluster.address", "127.0.0.1:8080"));
-			ThisNode self = new ThisNode(cluster, new MockEnvironment(), Clock.systemUTC());
+			this.self = new ThisNode(this.cluster, new MockEnvironment(), Clock.systemUTC());
 			this.changes = new SessionChanges(properties, Clock.systemUTC());
-			LocalSessions held = new LocalSessions.Registry(this.registry);
-			this.state = new ClusterState(self, held, Clock.systemUTC());
+			this.held = new LocalSessions.Registry(this.registry);
+			this.state = new ClusterState(this.self, this.held, Clock.systemUTC());
 			ClusterMetrics metrics = new ClusterMetrics(this.meters, this.state);
-			this.membership = new ClusterMembership(properties, cluster, self, held, this.changes,
+			this.membership = new ClusterMembership(properties, this.cluster, this.self, this.held, this.changes,
 					ClusterMembershipTests.this.store, this.state, metrics, ClusterMembershipTests.this.clock);
 		}
 

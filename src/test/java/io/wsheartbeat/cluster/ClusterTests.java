@@ -408,6 +408,10 @@ class ClusterTests {
 		}
 		finally {
 			beating.forEach(WireClient::close);
+			// The tests after this one need Redis, whatever became of this one.
+			if (!this.redis.isAlive()) {
+				this.redis.startAgain();
+			}
 		}
 	}
 

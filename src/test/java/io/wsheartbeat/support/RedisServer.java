@@ -95,6 +95,10 @@ public final class RedisServer implements AutoCloseable {
 		});
 	}
 
+	public boolean isAlive() {
+		return this.process != null && this.process.isAlive();
+	}
+
 	/** SIGKILL: gone at once, with everything it held. */
 	public void kill() throws InterruptedException {
 		this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
