@@ -7,7 +7,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.TaskScheduler;
@@ -24,7 +23,6 @@ import io.wsheartbeat.heartbeat.SessionListener;
  * Off, none of this exists, and the API answers 403.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(PresenceProperties.class)
 @ConditionalOnBooleanProperty("heartbeat.presence.enabled")
 class PresenceConfiguration {
 
