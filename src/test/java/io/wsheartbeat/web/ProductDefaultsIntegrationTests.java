@@ -40,6 +40,16 @@ class ProductDefaultsIntegrationTests {
 	}
 
 	@Test
+	void shouldAnswerNoPresence() throws Exception {
+		for (String path : new String[] { "/api/presence", "/api/presence/client:abc", "/api/presence/stream" }) {
+			HttpResponse<String> response = send("GET", path);
+
+			assertThat(response.statusCode()).as(path).isEqualTo(403);
+			assertThat(response.body()).as(path).contains("heartbeat.presence.enabled=false");
+		}
+	}
+
+	@Test
 	void shouldRefuseTheRestartStorm() throws Exception {
 		HttpResponse<String> response = send("POST", "/api/demo/restart-storm?clients=10");
 
