@@ -40,7 +40,7 @@ class PresenceApiController {
 
 	/**
 	 * A page of the keys in key order, with how many are in each state in all; {@code next} is
-	 * the {@code after} of the next page, absent after the last.
+	 * the {@code after} of the next page, {@code null} after the last.
 	 */
 	@GetMapping("/api/presence")
 	ResponseEntity<?> presence(@RequestParam(required = false) String after,
