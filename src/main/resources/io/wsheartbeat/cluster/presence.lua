@@ -206,7 +206,9 @@ if accepted and #ARGV > 1 then
           records[c.k] = rec
         end
         if rec.state ~= 'online' then
-          redis.call('ZREM', KEYS[4], c.k)
+          if not fresh then
+            redis.call('ZREM', KEYS[4], c.k)
+          end
           move(c.k, rec, 'online', (rec.state == 'reconnecting') and w.reconnected or w.connected)
         else
           dirty[c.k] = true
