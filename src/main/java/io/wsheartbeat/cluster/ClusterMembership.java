@@ -66,6 +66,10 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 
 	private volatile boolean running;
 
+	// Presence in Redis, when it is on: its writes ride on this thread's passes, after the
+	// registration's, so they go out under the lease the registration holds.
+	private volatile ClusterPresence presence;
+
 	// When the lease was last renewed, or 0 while it is held by no renewal yet. The lease thread only.
 	private long lastRenewalNanos;
 
@@ -82,6 +86,11 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 				store, state, metrics, clock, this.settings.renewPeriod().toNanos(), this.settings.lease().toMillis());
 		this.leaseThread = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("cluster-lease-"));
 		this.thread = Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("cluster-"));
+	}
+
+	/** Presence's writes and reads of events, at every pass from now on. */
+	void presence(ClusterPresence presence) {
+		this.presence = presence;
 	}
 
 	@Override
@@ -173,6 +182,10 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 	void pass() {
 		try {
 			this.registration.pass();
+			ClusterPresence book = this.presence;
+			if (book != null) {
+				book.flush(this.registration.incarnation());
+			}
 		}
 		catch (RuntimeException ex) {
 			this.state.failed(ex);
@@ -181,6 +194,18 @@ class ClusterMembership implements SmartLifecycle, DisposableBean {
 
 	private void leave() {
 		try {
+			// The keys' last closes (shutdown closed every session just before), while the lease
+			// is still held: they begin their grace as closed, not as a lost node's.
+			ClusterPresence book = this.presence;
+			if (book != null) {
+				try {
+					book.flush(this.registration.incarnation());
+				}
+				catch (RuntimeException ex) {
+					logger.info("Could not write this node's last presence changes ({}): its keys go reconnecting as a lost node's",
+							ex.toString());
+				}
+			}
 			this.registration.leave();
 		}
 		catch (RuntimeException ex) {

@@ -25,8 +25,10 @@ class ClusterMetrics {
 	static final String REDIS_COMMANDS = "heartbeat.cluster.redis.commands";
 
 	// What RedisClusterStore sends: its scripts by digest, by text when Redis has forgotten them,
-	// and the views' reads. Registered at start so that each shows 0 before it is first sent.
-	private static final List<String> COMMANDS = List.of("evalsha", "eval", "script", "hgetall", "hscan", "lrange");
+	// and the views' reads; presence's pages read with zrangebylex, hmget and hget. Registered at
+	// start so that each shows 0 before it is first sent.
+	private static final List<String> COMMANDS = List.of("evalsha", "eval", "script", "hgetall", "hscan", "lrange",
+			"zrangebylex", "hmget", "hget");
 
 	private final MeterRegistry meters;
 

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.springframework.core.io.ClassPathResource;
 
@@ -25,6 +26,8 @@ final class ClusterScripts {
 	static final Script ANNOUNCE = Script.load("announce.lua");
 
 	static final Script LEAVE = Script.load("leave.lua");
+
+	static final Script PRESENCE = Script.load("presence.lua");
 
 	private ClusterScripts() {
 	}
@@ -76,6 +79,40 @@ final class ClusterScripts {
 
 	/** leave.lua's arguments. */
 	record Leave(String node, String inc) {
+	}
+
+	/**
+	 * presence.lua's arguments; one {@link KeyCount} per key follows.
+	 * @param after the sequence of the last event this node read, or -1 for none yet: the answer
+	 * holds the events after it
+	 * @param touch whether this call pushes back the presence keys' expiry though it wrote nothing
+	 * @param grace ms a key stays reconnecting
+	 * @param keepOffline ms an offline key stays listed
+	 * @param prefix the per-node counts' prefix: a node's id follows it
+	 * @param budget keys a call may sweep of lost nodes, and as many graces it may run out: a
+	 * burst is worked off over several calls, never in one long one
+	 * @param read events the answer holds at most
+	 * @param events events the stream keeps (about)
+	 * @param words the reasons the events give, the presence package's {@code Transitions}
+	 */
+	record Presence(String node, String inc, long after, boolean touch, long grace, long keepOffline, long ttl,
+			String prefix, int budget, int read, int events, Words words) {
+	}
+
+	/** The words of presence.lua's events; {@code nodeLost} holds {@code %s} for the node. */
+	record Words(String connected, String reconnected, String disconnected, String graceRanOut, String nodeLost) {
+	}
+
+	/**
+	 * One key as this node holds it now: what is, never what changed, so that sending it twice
+	 * does no harm.
+	 * @param k the key
+	 * @param n its sessions open here
+	 * @param ids some of their ids, for the key's page
+	 * @param r when {@code n} is 0, the reason the grace begins with: how the last one closed
+	 * @param bye when {@code n} is 0, whether that close was the client's goodbye
+	 */
+	record KeyCount(String k, int n, List<String> ids, String r, boolean bye) {
 	}
 
 	/** A script's text, and its SHA-1 digest, as Redis names it. */

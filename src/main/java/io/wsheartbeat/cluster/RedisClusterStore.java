@@ -59,6 +59,8 @@ class RedisClusterStore implements ClusterStore {
 
 	private final Judge judge;
 
+	private final String tag;
+
 	private final String[] keys;
 
 	private final Consumer<String> commandsSent;
@@ -79,6 +81,7 @@ class RedisClusterStore implements ClusterStore {
 		this.jsonMapper = jsonMapper;
 
 		String tag = "{" + cluster.keyPrefix() + "}:";
+		this.tag = tag;
 		// Redis counts as having been away once no node renewed for two renew periods: every
 		// live node renews once in each.
 		this.judge = new Judge(cluster.lease().toMillis(), 2 * cluster.renewPeriod().toMillis(),
@@ -89,6 +92,21 @@ class RedisClusterStore implements ClusterStore {
 		this.lease = new RedisConnection(connectionFactory, timeout.value(), this.commandsSent);
 		this.writes = new RedisConnection(connectionFactory, timeout.value(), this.commandsSent);
 		this.reads = new RedisConnection(connectionFactory, timeout.value(), this.commandsSent);
+	}
+
+	/** The prefix of every key, hash tag included: {@code {heartbeat}:}. */
+	String tag() {
+		return this.tag;
+	}
+
+	/** The connection of the writes: the announcements', and presence's, on the same thread. */
+	RedisConnection writes() {
+		return this.writes;
+	}
+
+	/** The connection of the views' reads. */
+	RedisConnection reads() {
+		return this.reads;
 	}
 
 	private String[] keysFor(String node) {
@@ -199,7 +217,7 @@ class RedisClusterStore implements ClusterStore {
 	// script, and EVAL sends it whole once, which also loads it again. A call whose arguments
 	// are large (a registration, a replacement: every session of the node) loads the script
 	// first, a few KB, so that Redis never reads those arguments only to answer NOSCRIPT.
-	private <T> T run(RedisConnection over, Script script, ScriptOutputType type, String[] keys, List<String> args) {
+	<T> T run(RedisConnection over, Script script, ScriptOutputType type, String[] keys, List<String> args) {
 		String[] values = args.toArray(String[]::new);
 		if (values.length > LARGE_CALL) {
 			over.commands("script").scriptLoad(script.text());

@@ -6,6 +6,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -63,6 +64,14 @@ class PresenceApiController {
 			return PRESENCE_OFF;
 		}
 		return ResponseEntity.ok(this.book.find(key).orElseGet(() -> KeyPresence.unknown(key)));
+	}
+
+	/** The book cannot be read (a cluster's, Redis out of reach): no answer rather than a wrong one. */
+	@ExceptionHandler(PresenceUnavailableException.class)
+	ResponseEntity<?> unavailable(PresenceUnavailableException ex) {
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("error", ex.getMessage()));
 	}
 
 	/** Server-sent events: a {@code page}, then every {@code transition}, and a {@code gap} when some were lost. */

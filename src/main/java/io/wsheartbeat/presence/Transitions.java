@@ -4,17 +4,23 @@ import org.springframework.web.socket.CloseStatus;
 
 /**
  * The rules' words: which close is a goodbye and what each transition says. One place, for every
- * book (the cluster's scripts say the same, and its tests hold them to it).
+ * book: the cluster's script is handed these words rather than spelling them again.
  */
-final class Transitions {
+public final class Transitions {
 
-	static final String CONNECTED = "connected";
+	public static final String CONNECTED = "connected";
 
-	static final String RECONNECTED = "reconnected";
+	public static final String RECONNECTED = "reconnected";
 
-	static final String DISCONNECTED = "disconnected";
+	public static final String DISCONNECTED = "disconnected";
 
-	static final String GRACE_RAN_OUT = "grace ran out";
+	public static final String GRACE_RAN_OUT = "grace ran out";
+
+	/**
+	 * The reason a {@code reconnecting} event gives when the node that held the key's sessions
+	 * was lost (a cluster's); {@code %s} is the node's id.
+	 */
+	public static final String NODE_LOST = "node %s lost";
 
 	private Transitions() {
 	}
@@ -24,13 +30,18 @@ final class Transitions {
 	 * else (1006 a dropped connection, 4000 and 4001 a heartbeat missed, 1012 a restart, 1001 a
 	 * tab closed or reloaded, a lost node) may be followed by a reconnect.
 	 */
-	static boolean isGoodbye(int code) {
+	public static boolean isGoodbye(int code) {
 		return code == CloseStatus.NORMAL.getCode();
 	}
 
 	/** The reason a {@code reconnecting} event gives: the close that began the grace. */
-	static String closed(int code, String reason) {
+	public static String closed(int code, String reason) {
 		return (reason == null || reason.isEmpty()) ? "closed " + code : "closed " + code + " " + reason;
+	}
+
+	/** The reason for keys whose sessions were on {@code node}, a node found lost. */
+	public static String nodeLost(String node) {
+		return String.format(NODE_LOST, node);
 	}
 
 }
