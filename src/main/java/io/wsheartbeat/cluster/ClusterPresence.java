@@ -273,10 +273,13 @@ final class ClusterPresence implements PresenceBook {
 			if (event.seq() <= this.lastSeen) {
 				continue;
 			}
+			if (event.seq() != this.lastSeen + 1) {
+				this.events.gap();
+			}
 			if (event.seq() != this.lastSeen + 1 && !this.gapLogged) {
 				this.gapLogged = true;
 				logger.info("Node {} missed presence events {} to {} (it was away longer than the stream keeps them, "
-						+ "or Redis came back empty): its watchers did not see them; logged once",
+						+ "or Redis came back empty): its watchers were told to read presence again; logged once",
 						this.node, this.lastSeen + 1, event.seq() - 1);
 			}
 			this.lastSeen = event.seq();

@@ -13,8 +13,20 @@ public class PresenceEvents {
 
 	private final List<Consumer<PresenceEvent>> listeners = new CopyOnWriteArrayList<>();
 
+	private final List<Runnable> gapListeners = new CopyOnWriteArrayList<>();
+
 	public void listen(Consumer<PresenceEvent> listener) {
 		this.listeners.add(listener);
+	}
+
+	/** Called when events were missed: whoever shows presence must read the book again. */
+	public void onGap(Runnable listener) {
+		this.gapListeners.add(listener);
+	}
+
+	/** Some events will never be published (a node fell behind the events Redis keeps). */
+	public void gap() {
+		this.gapListeners.forEach(Runnable::run);
 	}
 
 	public void publish(PresenceEvent event) {

@@ -29,7 +29,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * <p>The book hands events on under its lock, so they are queued here and sent by one thread of
  * the stream's own; a watcher on a slow link delays the others' events, never a session's close.
  * The queue is bounded: when a storm of transitions fills it, the events that did not fit are
- * dropped and each watcher gets a {@code gap} event, on which it reads the page again.
+ * dropped and each watcher gets a {@code gap} event, on which it reads the page again; so it does
+ * when the book says it missed events ({@link PresenceEvents#gap()}).
  */
 class PresenceStream implements SmartLifecycle {
 
@@ -58,6 +59,12 @@ class PresenceStream implements SmartLifecycle {
 
 	private volatile boolean overflowed;
 
+	private enum Gap {
+
+		GAP
+
+	}
+
 	/** What the pusher sends to one new watcher: its first page. */
 	private record Joined(SseEmitter emitter) {
 	}
@@ -66,6 +73,7 @@ class PresenceStream implements SmartLifecycle {
 		this.book = book;
 		this.jsonMapper = jsonMapper;
 		events.listen(this::queue);
+		events.onGap(this::gap);
 		this.pusher.execute(this::push);
 	}
 
@@ -76,6 +84,12 @@ class PresenceStream implements SmartLifecycle {
 		if (!this.queue.offer(event)) {
 			this.overflowed = true;
 		}
+	}
+
+	private void gap() {
+		this.overflowed = true;
+		// Wakes the pusher, which sends the gap first; lost in a full queue, the next event does.
+		this.queue.offer(Gap.GAP);
 	}
 
 	/** A new watcher, or {@code null} while {@link #MAX_WATCHERS} watch or the server is stopping. */
@@ -129,7 +143,7 @@ class PresenceStream implements SmartLifecycle {
 				String page = this.jsonMapper.writeValueAsString(this.book.page(null, FIRST_PAGE));
 				send(joined.emitter(), SseEmitter.event().name("page").data(page, MediaType.APPLICATION_JSON));
 			}
-			else {
+			else if (item instanceof PresenceEvent) {
 				String event = this.jsonMapper.writeValueAsString(item);
 				for (SseEmitter watcher : this.watchers) {
 					send(watcher, SseEmitter.event().name("transition").data(event, MediaType.APPLICATION_JSON));
