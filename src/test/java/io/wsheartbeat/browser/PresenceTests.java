@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -156,6 +158,31 @@ class PresenceTests {
 		assertThat(browser.byId("own-presence").getText()).isEqualTo("在线，1 个标签页");
 		assertThat(browser.byId("presence-heading").getText()).isEqualTo("谁在线");
 		assertThat(presenceRow(ownKey())).containsEntry("stateText", "在线");
+	}
+
+	/** README's picture of presence: two tabs of one browser, and the list beside the server's view. */
+	@Test
+	void shouldTakeAScreenshotWithTwoTabs() throws IOException {
+		String firstTab = browser.driver().getWindowHandle();
+		browser.driver().switchTo().newWindow(WindowType.TAB);
+		String secondTab = browser.driver().getWindowHandle();
+		browser.open(page("en"));
+		awaitOnlineWithTabs(2);
+		browser.driver().switchTo().window(firstTab);
+		awaitOnlineWithTabs(2);
+		await().atMost(WAIT).until(() -> browser.entries("ack").size() >= 3);
+		try {
+			Files.createDirectories(PageScreenshotTests.SCREENSHOTS);
+			Path file = PageScreenshotTests.SCREENSHOTS.resolve("presence.png");
+			Files.write(file, browser.fullPageScreenshot(1280));
+			assertThat(file).isNotEmptyFile();
+		}
+		finally {
+			browser.viewport(1280, 900, false);
+			browser.driver().switchTo().window(secondTab);
+			browser.driver().close();
+			browser.driver().switchTo().window(firstTab);
+		}
 	}
 
 	private String page(String lang) {
