@@ -6,7 +6,7 @@
 import { Backoff } from '/js/backoff.js';
 import { DeadlineTimer } from '/js/deadline-timer.js';
 import { DemoClient, DemoEvents, Fault } from '/js/demo-client.js';
-import { CloseCode, Events, HeartbeatClient, reconnectWindow, State, socketUrl } from '/js/heartbeat-client.js';
+import { CloseCode, Events, HeartbeatClient, reconnectWindow, State, socketUrl, withClientId } from '/js/heartbeat-client.js';
 import { formatTime, LogView } from '/js/log-view.js';
 import { niceStep, RttChart } from '/js/rtt-chart.js';
 import { formatAddress, liveness, MAX_OPEN_ROWS, SessionsTable, watchSessions } from '/js/sessions-view.js';
@@ -266,6 +266,26 @@ test('deadline timer: a timer id of 0 from a replaced setTimeout is still cleare
 test('the socket URL follows the page: ws for http, wss for https, same host and port', () => {
   assertEqual(socketUrl({ protocol: 'http:', host: 'example.test:8080' }), 'ws://example.test:8080/ws', 'http');
   assertEqual(socketUrl({ protocol: 'https:', host: 'example.test' }), 'wss://example.test/ws', 'https');
+});
+
+test('a client id goes out as ?client= on every connect; none by default; a malformed one throws at once', () => {
+  assertEqual(withClientId('ws://example.test/ws', 'abc-1_2'), 'ws://example.test/ws?client=abc-1_2', 'appended');
+  assertEqual(withClientId('ws://example.test/ws?x=1', 'abc'), 'ws://example.test/ws?x=1&client=abc', 'beside a query');
+  const sockets = fakeSockets();
+  const options = { timings: TIMINGS, reconnect: RECONNECT, WebSocket: sockets.WebSocket };
+  new HeartbeatClient('ws://example.test/ws', { ...options, clientId: 'abc' }).connect();
+  assertEqual(sockets.last.url, 'ws://example.test/ws?client=abc', 'sent');
+  new HeartbeatClient('ws://example.test/ws', options).connect();
+  assertEqual(sockets.last.url, 'ws://example.test/ws', 'none without the option');
+  for (const bad of ['', 'a b', 'x'.repeat(65), 'é', 42]) {
+    let thrown = null;
+    try {
+      new HeartbeatClient('ws://example.test/ws', { ...options, clientId: bad });
+    } catch (error) {
+      thrown = error;
+    }
+    assert(thrown instanceof RangeError, `refused: ${JSON.stringify(bad)}`);
+  }
 });
 
 test('the first heartbeat goes out right on open, declaring the interval', () => {

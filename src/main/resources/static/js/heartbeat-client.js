@@ -78,6 +78,24 @@ export function socketUrl(location, path = '/ws') {
   return `${scheme}//${location.host}${path}`;
 }
 
+/** What the server accepts as `?client=` (protocol.md, "The handshake"); anything else gets 400. */
+export const CLIENT_ID_FORMAT = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The URL with `?client=<id>`: the server files the sessions of one client id under one presence
+ * key. The id is the client's own claim, shown and never trusted.
+ * @throws {RangeError} for an id the server would refuse: a client that reconnected with it
+ *   would be turned away with 400 at every attempt, forever
+ */
+export function withClientId(url, clientId) {
+  if (typeof clientId !== 'string' || !CLIENT_ID_FORMAT.test(clientId)) {
+    throw new RangeError(`client id must be 1 to 64 letters, digits, '-' or '_': ${clientId}`);
+  }
+  const withId = new URL(url);
+  withId.searchParams.set('client', clientId);
+  return withId.href;
+}
+
 export class HeartbeatClient extends EventTarget {
   #url;
   #timings;
@@ -85,6 +103,7 @@ export class HeartbeatClient extends EventTarget {
   #WebSocket;
   #now;
   #connectTimeout;
+  #clientId;
 
   #state = State.DISCONNECTED;
   #socket = null;
@@ -112,6 +131,9 @@ export class HeartbeatClient extends EventTarget {
   /**
    * @param {string} url the WebSocket URL, see socketUrl()
    * @param {object} options
+   * @param {string|null} [options.clientId] sent as `?client=` (see withClientId), so the server
+   *   counts this client's tabs and reconnects as one presence; null sends none, and each session
+   *   is a presence of its own
    * @param {object} options.timings interval, ackTimeout, serverTimeout, slowRtt, slowInterval, maxInterval (ms)
    * @param {object} options.reconnect initialDelay, maxDelay (ms), multiplier
    * @param {number} [options.connectTimeout] ms a new socket may take to open. A handshake lost on
@@ -124,6 +146,7 @@ export class HeartbeatClient extends EventTarget {
     timings,
     reconnect,
     connectTimeout = 10_000,
+    clientId = null,
     WebSocket = globalThis.WebSocket,
     setTimeout = systemClock.setTimeout,
     clearTimeout = systemClock.clearTimeout,
@@ -131,7 +154,8 @@ export class HeartbeatClient extends EventTarget {
     random = Math.random,
   }) {
     super();
-    this.#url = url;
+    this.#url = clientId === null ? url : withClientId(url, clientId);
+    this.#clientId = clientId;
     this.#timings = { ...timings };
     this.#interval = this.#timings.interval;
     this.#backoff = new Backoff({ ...reconnect, random });
@@ -147,6 +171,7 @@ export class HeartbeatClient extends EventTarget {
 
   get state() { return this.#state; }
   get url() { return this.#url; }
+  get clientId() { return this.#clientId; }
   get sessionId() { return this.#sessionId; }
   get interval() { return this.#interval; }
   get lastRtt() { return this.#lastRtt; }

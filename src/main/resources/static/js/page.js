@@ -1,7 +1,10 @@
+import { clientId } from './client-id.js';
 import { DemoClient, Fault } from './demo-client.js';
 import { CloseCode, State, socketUrl } from './heartbeat-client.js';
 import { messagesOf } from './i18n.js';
 import { LogView } from './log-view.js';
+import { OwnPresence } from './own-presence.js';
+import { PresenceList, watchPresence } from './presence-view.js';
 import { RttChart } from './rtt-chart.js';
 import { SessionsTable, watchSessions } from './sessions-view.js';
 
@@ -29,8 +32,13 @@ const reconnect = {
   multiplier: number('reconnectMultiplier'),
 };
 
+// This browser's id, the same in all its tabs: the server files them, and their reconnects, under
+// one presence key. Sent whether presence is on or not; a server without presence ignores it.
+const ownClientId = clientId();
+
 // The heartbeat client with the demo's pause and fault controls on top (demo-client.js).
 export const client = new DemoClient(socketUrl(window.location), {
+  clientId: ownClientId,
   timings: {
     interval: number('interval'),
     ackTimeout: number('ackTimeout'),
@@ -450,6 +458,51 @@ if (sessionsView !== null) {
       elements.sessionsStatusText.textContent = t(`sessions.status.${status}`);
     },
   });
+}
+
+// --- Presence ----------------------------------------------------------------------------------
+
+// Absent where presence is off (heartbeat.presence.enabled=false, the product's default): then
+// the page shows none of it and asks nothing of /api/presence.
+const presenceView = document.getElementById('presence-view');
+if (presenceView !== null) {
+  const ownKey = `client:${ownClientId}`;
+  const presence = new PresenceList(document.getElementById('presence-body'), {
+    summary: document.getElementById('presence-counts'),
+    t,
+    keepOffline: Number(presenceView.dataset.keepOffline),
+  });
+  presence.markOwn(ownKey);
+  const ownPresence = new OwnPresence(document.getElementById('own-presence'), {
+    key: ownKey,
+    url: presenceView.dataset.keyUrl,
+    t,
+    onRecord: (record) => presence.update(record),
+  });
+  const status = document.getElementById('presence-status');
+  const statusText = document.getElementById('presence-status-text');
+  watchPresence(presenceView.dataset.stream, {
+    onPage: (page) => {
+      presence.load(page);
+      ownPresence.fromPage(page);
+    },
+    onTransition: (transition) => {
+      presence.apply(transition);
+      ownPresence.onTransition(transition);
+    },
+    onStatus: (state) => {
+      status.dataset.status = state;
+      statusText.textContent = t(`sessions.status.${state}`);
+    },
+  });
+  // Offline keys leave the list when the server forgets them; the stream does not say so.
+  setInterval(() => presence.forgetExpired(), 1000);
+  // Each session of this tab that opens or closes changes how many tabs the key has, which no
+  // transition says when another tab keeps it online. At close the client still names the session.
+  on('welcome', ({ sessionId }) => ownPresence.sessionChanged(sessionId, true));
+  on('close', () => ownPresence.sessionChanged(client.sessionId, false));
+  on('disconnect', () => ownPresence.sessionChanged(client.sessionId, false));
+  window.addEventListener('pagehide', () => ownPresence.leaving(client.sessionId));
 }
 
 new ResizeObserver(() => renderChart()).observe(document.getElementById('rtt-chart'));

@@ -6,6 +6,7 @@ import io.wsheartbeat.cluster.ClusterProperties;
 import io.wsheartbeat.demo.DemoProperties;
 import io.wsheartbeat.heartbeat.HeartbeatProperties;
 import io.wsheartbeat.heartbeat.ShutdownProperties;
+import io.wsheartbeat.presence.PresenceProperties;
 import io.wsheartbeat.sessions.ViewProperties;
 
 import org.springframework.stereotype.Controller;
@@ -17,7 +18,8 @@ import org.springframework.web.bind.annotation.GetMapping;
  * storm. The heartbeat page renders the server's {@code heartbeat.*} timings and the translated log
  * lines into data attributes, where {@code page.js} reads them: the client carries no timings and
  * no text of its own, and the page needs no inline script. In cluster mode the pages show which
- * node the page is connected to, and each session's node.
+ * node the page is connected to, and each session's node. With presence on, the heartbeat page
+ * shows its own presence and who else is there.
  */
 @Controller
 class PageController {
@@ -34,9 +36,12 @@ class PageController {
 
 	private final ShutdownProperties shutdown;
 
+	private final PresenceProperties presence;
+
 	PageController(HeartbeatProperties properties, DemoProperties demo, ViewProperties view, ClusterProperties cluster,
-			ClientMessages clientMessages, ShutdownProperties shutdown) {
+			ClientMessages clientMessages, ShutdownProperties shutdown, PresenceProperties presence) {
 		this.shutdown = shutdown;
+		this.presence = presence;
 		this.properties = properties;
 		this.demo = demo;
 		this.view = view;
@@ -50,6 +55,9 @@ class PageController {
 		model.addAttribute("demo", DemoControls.from(this.properties, this.demo, this.cluster, this.shutdown));
 		model.addAttribute("clientMessages", this.clientMessages.asJson(locale));
 		model.addAttribute("viewEnabled", this.view.enabled());
+		// Off, the page renders no presence at all, so its script asks nothing of /api/presence.
+		model.addAttribute("presenceEnabled", this.presence.enabled());
+		model.addAttribute("presenceKeepOffline", this.presence.keepOffline().toMillis());
 		model.addAttribute("clusterEnabled", this.cluster.enabled());
 		model.addAttribute("nav", "home");
 		return "index";

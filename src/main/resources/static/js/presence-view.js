@@ -1,0 +1,341 @@
+/**
+ * Who is there, per presence key rather than per socket: one row per key with its state
+ * (online, reconnecting within the grace, offline greyed), since when, and how many sessions it
+ * has, above them the counts per state. The heartbeat page's presence panel.
+ *
+ * Data arrives as server-sent events (GET /api/presence/stream): first a `page` (the first 100
+ * keys and the counts), then a `transition` for every change of any key. A transition carries a
+ * sequence; one not above what this list holds for its key is old news (the page already had it)
+ * and is skipped. A `gap` means the server dropped transitions: the list reads a new page.
+ *
+ * The list keeps the first page plus the keys that changed since. The stream says nothing when a
+ * key gains or loses a second session, nor when the server forgets an offline key, so a row's
+ * session count is the one its last page or transition implied, and offline rows are forgotten
+ * here on the server's schedule (heartbeat.presence.keep-offline) to keep the counts with it.
+ * Every cell is built with createElement and textContent.
+ */
+
+import { formatTime } from './log-view.js';
+
+/** Rows shown at most: the server's first page. */
+export const MAX_ROWS = 100;
+
+export const PresenceState = Object.freeze({
+  ONLINE: 'online',
+  RECONNECTING: 'reconnecting',
+  OFFLINE: 'offline',
+});
+
+/**
+ * The state a key left, read from the transition that moved it, for a key this list did not hold
+ * (beyond the first page). The rules allow one way into reconnecting and two into offline; into
+ * online a `connected` key was offline or unknown, counted here as unknown.
+ */
+export function previousState({ state, reason }) {
+  switch (state) {
+    case PresenceState.RECONNECTING:
+      return PresenceState.ONLINE;
+    case PresenceState.OFFLINE:
+      return reason === 'disconnected' ? PresenceState.ONLINE : PresenceState.RECONNECTING;
+    default:
+      return reason === 'reconnected' ? PresenceState.RECONNECTING : null;
+  }
+}
+
+function cell(className, text = null) {
+  const td = document.createElement('td');
+  td.className = className;
+  if (text !== null) {
+    td.textContent = text;
+  }
+  return td;
+}
+
+export class PresenceList {
+  #body;
+  #summary;
+  #t;
+  #keepOffline;
+  #now;
+  #ownKey = null;
+  // key -> {key, state, since, reason, sequence, sessions (a count)}
+  #keys = new Map();
+  #counts = { online: 0, reconnecting: 0, offline: 0 };
+  #loaded = false;
+
+  /**
+   * @param {HTMLTableSectionElement} body the <tbody> the rows go into
+   * @param {object} options
+   * @param {HTMLElement} [options.summary] where the counts per state go
+   * @param {(key: string, params?: object) => string} options.t the page's translations
+   * @param {number} options.keepOffline ms the server keeps an offline key listed
+   * @param {() => number} [options.now] epoch ms, replaced in tests
+   */
+  constructor(body, { summary = null, t, keepOffline, now = Date.now }) {
+    this.#body = body;
+    this.#summary = summary;
+    this.#t = t;
+    this.#keepOffline = keepOffline;
+    this.#now = now;
+  }
+
+  get counts() { return { ...this.#counts }; }
+
+  /** The record this list holds for key, or undefined. */
+  get(key) {
+    const record = this.#keys.get(key);
+    return record === undefined ? undefined : { ...record };
+  }
+
+  /** Marks this page's own key, shown first and tagged. */
+  markOwn(key) {
+    this.#ownKey = key;
+    this.render();
+  }
+
+  /** A page from the stream: replaces everything held. */
+  load(page) {
+    this.#keys.clear();
+    for (const record of page.keys) {
+      this.#keys.set(record.key, { ...record, sessions: record.sessions.length });
+    }
+    this.#counts = { ...page.counts };
+    this.#loaded = true;
+    this.render();
+  }
+
+  /**
+   * A transition from the stream.
+   * @returns {boolean} false when it was old news for this list and skipped
+   */
+  apply(transition) {
+    const { key, state, reason, sequence, at } = transition;
+    const held = this.#keys.get(key);
+    if (held !== undefined && sequence <= held.sequence) {
+      return false;
+    }
+    const from = held !== undefined ? held.state : previousState(transition);
+    if (from !== null && this.#counts[from] > 0) {
+      this.#counts[from] -= 1;
+    }
+    this.#counts[state] += 1;
+    // A key comes online with the session that opened; it goes reconnecting or offline with none.
+    this.#keys.set(key, { key, state, since: at, reason, sequence, sessions: state === PresenceState.ONLINE ? 1 : 0 });
+    this.render();
+    return true;
+  }
+
+  /** A record read on its own (GET /api/presence/{key}): taken unless the list knows newer. */
+  update(record) {
+    const held = this.#keys.get(record.key);
+    if (held !== undefined && record.sequence < held.sequence) {
+      return;
+    }
+    if (held === undefined && record.sequence === 0) {
+      return; // "unknown": nothing to list
+    }
+    this.#keys.set(record.key, { ...record, sessions: record.sessions.length });
+    this.render();
+  }
+
+  /** Forgets the offline keys the server has forgotten by now; renders when it forgot any. */
+  forgetExpired() {
+    const now = this.#now();
+    let forgot = false;
+    for (const [key, record] of this.#keys) {
+      if (record.state === PresenceState.OFFLINE && Date.parse(record.since) + this.#keepOffline <= now) {
+        this.#keys.delete(key);
+        this.#counts.offline = Math.max(0, this.#counts.offline - 1);
+        forgot = true;
+      }
+    }
+    if (forgot) {
+      this.render();
+    }
+  }
+
+  render() {
+    if (!this.#loaded) {
+      return;
+    }
+    const t = this.#t;
+    const own = this.#ownKey;
+    // The page's own key first, then the server's key order.
+    const records = [...this.#keys.values()].sort((a, b) => (b.key === own) - (a.key === own)
+      || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const shown = records.slice(0, MAX_ROWS);
+    const rows = shown.map((record) => this.#row(record));
+    if (records.length > shown.length) {
+      rows.push(this.#wideRow('more', t('presence.more', { count: records.length - shown.length })));
+    }
+    if (rows.length === 0) {
+      rows.push(this.#wideRow('empty', t('presence.empty')));
+    }
+    this.#body.replaceChildren(...rows);
+    if (this.#summary !== null) {
+      this.#renderCounts();
+    }
+  }
+
+  #renderCounts() {
+    const parts = Object.values(PresenceState).map((state) => {
+      const part = document.createElement('span');
+      part.className = `presence-count presence-count-${state}`;
+      part.dataset.state = state;
+      part.textContent = this.#t(`presence.count.${state}`, { count: this.#counts[state] });
+      return part;
+    });
+    this.#summary.replaceChildren(...parts);
+  }
+
+  #row({ key, state, since, reason, sessions }) {
+    const t = this.#t;
+    const row = document.createElement('tr');
+    row.dataset.key = key;
+    row.dataset.state = state;
+    row.dataset.sessions = String(sessions);
+    row.className = `presence-row presence-${state}`;
+    const keyCell = cell('presence-key mono');
+    const name = document.createElement('span');
+    // client:<uuid> is long; its first 8 characters tell keys apart, the title has the whole.
+    const cut = key.indexOf(':');
+    name.textContent = cut > 0 && key.length > cut + 9 ? `${key.slice(0, cut + 9)}…` : key;
+    name.title = key;
+    keyCell.append(name);
+    if (key === this.#ownKey) {
+      row.classList.add('row-own');
+      const you = document.createElement('span');
+      you.className = 'you';
+      you.textContent = t('presence.you');
+      keyCell.append(' ', you);
+    }
+    const tag = document.createElement('span');
+    tag.className = `state-tag presence-tag-${state}`;
+    tag.textContent = t(`presence.state.${state}`);
+    tag.title = reason ?? '';
+    const stateCell = cell('presence-state');
+    stateCell.append(tag);
+    row.append(
+      keyCell,
+      stateCell,
+      cell('presence-since mono', since ? formatTime(new Date(since)).slice(0, 8) : t('none')),
+      cell('num', String(sessions)),
+    );
+    return row;
+  }
+
+  #wideRow(className, text) {
+    const row = document.createElement('tr');
+    const td = cell(className, text);
+    td.colSpan = 4;
+    row.append(td);
+    return row;
+  }
+}
+
+/**
+ * Watches the presence stream. On a `gap` it opens a new EventSource at once, whose first event
+ * is a fresh page. Like the sessions view's watch, it opens a new one after retryDelay when the
+ * browser gave up on the old one (an error status: 503 while the server starts or stops, or
+ * too many watchers), and frees its place on the server when the page is left.
+ *
+ * @param {string} url the stream's URL
+ * @param {object} options
+ * @param {(page: object) => void} options.onPage
+ * @param {(transition: object) => void} options.onTransition
+ * @param {(status: 'live'|'connecting'|'stopped') => void} options.onStatus
+ * @returns {{close: () => void}}
+ */
+export function watchPresence(url, {
+  onPage,
+  onTransition,
+  onStatus,
+  retryDelay = 5000,
+  EventSource = globalThis.EventSource,
+  setTimeout = (callback, delay) => globalThis.setTimeout(callback, delay),
+  clearTimeout = (id) => globalThis.clearTimeout(id),
+}) {
+  let source = null;
+  let retryTimer = null;
+  let closed = false;
+
+  const parse = (event) => {
+    try {
+      return JSON.parse(event.data);
+    } catch {
+      return null;
+    }
+  };
+
+  function open() {
+    retryTimer = null;
+    if (closed) {
+      return;
+    }
+    onStatus('connecting');
+    const current = new EventSource(url);
+    source = current;
+    current.addEventListener('page', (event) => {
+      const page = parse(event);
+      if (page !== null) {
+        onStatus('live');
+        onPage(page);
+      }
+    });
+    current.addEventListener('transition', (event) => {
+      const transition = parse(event);
+      if (transition !== null) {
+        onTransition(transition);
+      }
+    });
+    // Transitions were lost: only a new page makes the list right again.
+    current.addEventListener('gap', () => {
+      if (current === source) {
+        current.close();
+        open();
+      }
+    });
+    current.addEventListener('error', () => {
+      if (current !== source) {
+        return;
+      }
+      if (current.readyState !== EventSource.CLOSED) {
+        onStatus('connecting'); // EventSource retries by itself, and gets a new page
+        return;
+      }
+      onStatus('stopped');
+      if (!closed && retryTimer === null) {
+        retryTimer = setTimeout(open, retryDelay);
+      }
+    });
+  }
+
+  function stop() {
+    if (retryTimer !== null) {
+      clearTimeout(retryTimer);
+      retryTimer = null;
+    }
+    source?.close();
+    source = null;
+    onStatus('stopped');
+  }
+
+  const onPageHide = () => stop();
+  const onPageShow = (event) => {
+    if (event.persisted && source === null) {
+      open();
+    }
+  };
+  window.addEventListener('pagehide', onPageHide);
+  window.addEventListener('pageshow', onPageShow);
+
+  open();
+  return {
+    close() {
+      closed = true;
+      window.removeEventListener('pagehide', onPageHide);
+      window.removeEventListener('pageshow', onPageShow);
+      stop();
+    },
+  };
+}
