@@ -69,7 +69,7 @@ public final class RollingRestart {
 	public record Result(Duration drain, int clients, int nodes, long peakHandshakesPerSecond, String peakNode,
 			long closedMoreThanOnce, Duration longestWithoutSession, Duration longestBeyondDrawnDelay,
 			long heartbeatsNotAcked, long heartbeatsAcked, long sessionsLost, long closes1006, long closes,
-			Map<Integer, Long> closeCodes, Duration took) {
+			Map<Integer, Long> closeCodes, Presence presence, Duration took) {
 
 		/** The rate the drain paces a node's sessions at: its share of the clients over the drain. */
 		public double pacedRate() {
@@ -77,19 +77,37 @@ public final class RollingRestart {
 		}
 
 		String row() {
-			return String.format(Locale.ROOT, "| %s | %d | %d/s on %s%s | %d | %.1f s (%.2f s beyond its drawn delay) | %d of %d | %d | %d | %s | %.0f s |",
+			return String.format(Locale.ROOT, "| %s | %d | %d/s on %s%s | %d | %.1f s (%.2f s beyond its drawn delay) | %d of %d | %d | %d | %s | %d | %d (%s) | %.0f s |",
 					this.drain.isZero() ? "0 (1001 at once)" : this.drain.toMillis() + " ms", this.clients,
 					this.peakHandshakesPerSecond, this.peakNode,
 					this.drain.isZero() ? "" : String.format(Locale.ROOT, " (paced %.0f/s)", pacedRate()),
 					this.closedMoreThanOnce, this.longestWithoutSession.toMillis() / 1000.0,
 					this.longestBeyondDrawnDelay.toMillis() / 1000.0, this.heartbeatsNotAcked,
 					this.heartbeatsAcked + this.heartbeatsNotAcked, this.sessionsLost, this.closes1006, this.closeCodes,
+					this.presence.offline(), this.presence.transitions(), this.presence.perTransition(),
 					this.took.toMillis() / 1000.0);
 		}
 
 		static String header() {
-			return "| drain | clients | peak handshakes/s on a node | clients closed > once for one restart | longest without a session | heartbeats not acked | sessions lost in a view | 1006 closes | close codes heard | run took |\n"
-					+ "|---|---|---|---|---|---|---|---|---|---|";
+			return "| drain | clients | peak handshakes/s on a node | clients closed > once for one restart | longest without a session | heartbeats not acked | sessions lost in a view | 1006 closes | close codes heard | presence: offline events | presence: transitions (Redis commands each) | run took |\n"
+					+ "|---|---|---|---|---|---|---|---|---|---|---|---|";
+		}
+
+	}
+
+	/**
+	 * Presence through the restart, as Redis saw it: the transitions its script wrote, the
+	 * offline ones among them (every client came back, so each is a flap), and what it cost.
+	 * @param calls calls of the presence script, every node's
+	 * @param commands those calls and every command they ran in Redis
+	 */
+	public record Presence(long transitions, long offline, long calls, long commands) {
+
+		/** Redis commands per transition, the calls with nothing to write included. */
+		public String perTransition() {
+			return (this.transitions == 0) ? "-"
+					: String.format(Locale.ROOT, "%.1f: %d calls, %d commands", (double) this.commands / this.transitions,
+							this.calls, this.commands);
 		}
 
 	}
@@ -151,6 +169,7 @@ public final class RollingRestart {
 		int[] ports = { freePort(), freePort(), freePort() };
 		Process[] nodes = new Process[3];
 		Path[] logs = new Path[3];
+		PresenceWatch watch = null;
 		try {
 			Process redis = new ProcessBuilder("redis-server", "--port", String.valueOf(redisPort), "--bind", "127.0.0.1",
 					"--save", "", "--appendonly", "no")
@@ -158,6 +177,8 @@ public final class RollingRestart {
 				.redirectOutput(dir.resolve("redis.log").toFile())
 				.start();
 			processes.add(redis);
+			awaitUntil(Duration.ofSeconds(10), () -> accepts(redisPort), "redis accepting");
+			watch = new PresenceWatch(redisPort);
 			for (int i = 0; i < 3; i++) {
 				logs[i] = dir.resolve("node-" + (i + 1) + ".log");
 				Files.deleteIfExists(logs[i]);
@@ -176,13 +197,15 @@ public final class RollingRestart {
 			URI uri = URI.create("ws://127.0.0.1:" + nginxPort + "/ws");
 			Stats stats = new Stats();
 			for (int i = 0; i < clients; i++) {
-				Client client = new Client(uri, http, timers, stats);
+				// A client id each, as the page keeps one: presence follows each client across nodes.
+				Client client = new Client(URI.create(uri + "?client=c" + i), http, timers, stats);
 				fleet.add(client);
 				// 200 a second: opening them is not what is measured.
 				timers.schedule(client::connect, i * 5L, TimeUnit.MILLISECONDS);
 			}
 			awaitUntil(Duration.ofSeconds(120), () -> fleet.stream().allMatch(Client::isAcked), "every client open and acked");
 			stats.reset();
+			watch.count();
 			long measuring = System.nanoTime();
 			long[] restartedAt = new long[3];
 			for (int i = 0; i < 3; i++) {
@@ -238,15 +261,24 @@ public final class RollingRestart {
 					lost += Long.parseLong(m.group(2));
 				}
 			}
+			// Every key online, none reconnecting: no offline can follow, and the watch has seen them all.
+			awaitUntil(Duration.ofSeconds(10), () -> presenceSettled(http, ports[0], clients), "every client's key online");
+			watch.close();
+			Presence presence = new Presence(watch.transitions.get(),
+					watch.offline.values().stream().mapToLong(Long::longValue).sum(), watch.calls.get(),
+					watch.commands.get());
 			String[] peakNode = { "-" };
 			long peak = stats.peakPerSecond(measuring, peakNode);
 			Result result = new Result(drain, clients, 3, peak, peakNode[0], closedTwice, Duration.ofNanos(longest),
 					Duration.ofNanos(beyond), stats.notAcked.get(), stats.acked.get(), lost, codes.getOrDefault(1006, 0L),
-					closesHeard, codes, Duration.ofNanos(System.nanoTime() - began));
+					closesHeard, codes, presence, Duration.ofNanos(System.nanoTime() - began));
 			progress.say(Result.header() + "\n" + result.row());
 			return result;
 		}
 		finally {
+			if (watch != null) {
+				watch.close();
+			}
 			fleet.forEach(Client::stop);
 			timers.shutdownNow();
 			for (Process node : nodes) {
@@ -277,11 +309,27 @@ public final class RollingRestart {
 				"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,
 				"--server.forward-headers-strategy=native", "--heartbeat.max-sessions-per-address=20000",
 				"--heartbeat.interval=" + INTERVAL.toMillis() + "ms", "--heartbeat.ack-timeout=" + ACK_TIMEOUT.toMillis() + "ms",
-				"--heartbeat.shutdown.drain=" + drain.toMillis() + "ms", "--logging.level.io.wsheartbeat.heartbeat=WARN",
+				"--heartbeat.shutdown.drain=" + drain.toMillis() + "ms", "--heartbeat.presence.enabled=true",
+				"--logging.level.io.wsheartbeat.heartbeat=WARN",
 				"--logging.level.io.wsheartbeat.heartbeat.SessionShutdown=INFO"));
 		return new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();
+	}
+
+	private static boolean presenceSettled(HttpClient http, int port, int clients) {
+		try {
+			String page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/presence?limit=1"))
+				.build(), HttpResponse.BodyHandlers.ofString()).body();
+			return page.contains("\"online\":" + clients + ",\"reconnecting\":0");
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
 	}
 
 	private static Process startNginx(Path dir, int[] ports) throws IOException {

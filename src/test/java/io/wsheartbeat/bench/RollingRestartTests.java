@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * restarted in turn (about 45 s here). The issue's targets with the drain on, from the clients' side: no client
  * closed twice for one restart, no 1006, no session lost from a view, none without a session
  * longer than its drawn delay plus a handshake under load (2 s), and no node taking more than
- * twice the paced rate of handshakes. The full run (3,000 clients, 10 s and 0) is
+ * twice the paced rate of handshakes; and no client's presence offline. The full run (3,000 clients, 10 s and 0) is
  * {@link RollingRestart#main}; its figures are in docs/operations.md.
  */
 @Tag("soak")
@@ -51,6 +51,15 @@ class RollingRestartTests {
 			.as("peak handshakes per second on %s, paced rate %s/s", result.peakNode(), result.pacedRate())
 			.isLessThanOrEqualTo(2 * result.pacedRate());
 		assertThat(result.closeCodes()).as("each restart drains a third of the clients with 1012").containsKey(1012);
+		// Presence: every client came back within its drawn delay and a handshake, far inside the
+		// grace (15 s), so no key may have gone offline; and what it cost Redis stays within what
+		// presence.lua does: a call reads where the book stands and, when it wrote, sets the
+		// records, the counts and every key's expiry (18 commands at most), and each transition
+		// adds 4 (ClusterPresenceTests holds them to 5).
+		RollingRestart.Presence presence = result.presence();
+		assertThat(presence.offline()).as("offline presence events for clients back within the grace").isZero();
+		assertThat(presence.commands()).as("Redis commands for presence: %s", presence.perTransition())
+			.isLessThanOrEqualTo(20 * presence.calls() + 5 * presence.transitions());
 	}
 
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 
 import io.wsheartbeat.cluster.NodeProcess;
 import io.wsheartbeat.heartbeat.HeartbeatProperties;
@@ -38,7 +39,8 @@ import static org.awaitility.Awaitility.await;
  * stops the node it is on: it sees 1006, reconnects through nginx to another node, and once the
  * stopped node's lease has run out its sessions show in the page's view as closed, lost. The
  * screenshot of that, {@code target/screenshots/cluster-stop-node.png}, is the one docs/cluster.md
- * shows (copied to {@code src/docs/images/}).
+ * shows (copied to {@code src/docs/images/}). The page's presence stays online throughout, on the
+ * node it moved to.
  *
  * <p>The nodes run the default lease (5 s), renew period (1 s) and reconnect delays (the first
  * random up to 1 s), which the bounds below come from, with a heartbeat every 2 s so the chart
@@ -154,6 +156,9 @@ class ClusterStopNodeTests {
 		await("the page's view lists them").atMost(Duration.ofSeconds(10))
 			.until(() -> onStopped.stream().allMatch((id) -> "open".equals(browser.sessionRow(id).get("state"))));
 
+		String key = "client:" + browser.script("return localStorage.getItem('heartbeat.clientId');");
+		PresenceTests.Transitions presence = new PresenceTests.Transitions(
+				URI.create("http://127.0.0.1:" + survivor.port() + "/api/presence/stream"));
 		int closes = browser.entries("close").size();
 		browser.byId("fault-stop-node").click();
 		long clicked = System.nanoTime();
@@ -180,6 +185,20 @@ class ClusterStopNodeTests {
 		await("every client back, on the other nodes").atMost(ON_ANOTHER_NODE)
 			.until(() -> sessionsOn(survivor, null).size() == 1 + CLIENTS
 					&& sessionsOn(survivor, firstNode).isEmpty());
+		// Presence: the page's key is on the node it reconnected to, and was never offline. The
+		// page was back long before the stopped node's lease ran out, so the key may never have
+		// been reconnecting at all: the cluster counted the dead node's session until then.
+		presence.close();
+		assertThat(presence.of(key)).as("the page's presence transitions").extracting((t) -> t.get("state"))
+			.doesNotContain("offline");
+		// The lost node's counts leave at the next presence call of any node: a renew period.
+		await("the page's key on " + secondNode + " only").atMost(RENEW_PERIOD.plus(BUSY)).untilAsserted(() -> {
+			JsonNode own = survivor.getJson("/api/presence/" + key);
+			assertThat(own.path("state").asString()).isEqualTo("online");
+			assertThat(NodeProcess.stream(own.path("sessions")).map((s) -> s.path("node").asString()))
+				.containsExactly(secondNode);
+		});
+
 		// The page's chart shows a point or two on the new connection.
 		int acks = browser.entries("ack").size();
 		await().atMost(Duration.ofSeconds(10)).until(() -> browser.entries("ack").size() >= acks + 2);
