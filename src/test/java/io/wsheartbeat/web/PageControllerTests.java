@@ -13,6 +13,7 @@ import io.wsheartbeat.cluster.ClusterProperties;
 import io.wsheartbeat.demo.DemoProperties;
 import io.wsheartbeat.heartbeat.HeartbeatProperties;
 import io.wsheartbeat.heartbeat.ShutdownProperties;
+import io.wsheartbeat.presence.PresenceProperties;
 import io.wsheartbeat.sessions.ViewProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +35,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @WebMvcTest(controllers = PageController.class, properties = { "heartbeat.demo.faults-enabled=true", "heartbeat.view.enabled=true", "heartbeat.interval=7s", "heartbeat.ack-timeout=3s",
 		"heartbeat.reconnect.initial-delay=250ms", "heartbeat.reconnect.max-delay=9s" })
 @EnableConfigurationProperties({ HeartbeatProperties.class, DemoProperties.class, ViewProperties.class,
-		ClusterProperties.class, ShutdownProperties.class })
+		ClusterProperties.class, ShutdownProperties.class, PresenceProperties.class })
 @Import(ClientMessages.class)
 class PageControllerTests {
 
