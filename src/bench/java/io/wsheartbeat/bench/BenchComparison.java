@@ -29,7 +29,8 @@ import io.wsheartbeat.bench.ServerUnderTest.Kind;
  * <p>Arguments: {@code --jar=}, {@code --reference=} (server.js with its node_modules),
  * {@code --out=}, {@code --rounds=3}, {@code --scale=full|quick}, {@code --only=name,name},
  * {@code --our-java=} (a JDK's home, or its java command), {@code --our-jvm-options="..."},
- * {@code --our-extra-arguments="..."}, {@code --warmup-seconds=10}.
+ * {@code --our-extra-arguments="..."}, {@code --warmup-seconds=10}, {@code --our-aot-cache=} (a Java 25
+ * AOT cache from {@code src/aot/build-cache}; our server then runs the jar extracted beside it).
  */
 public final class BenchComparison {
 
@@ -295,10 +296,8 @@ public final class BenchComparison {
 		}
 		Path logs = this.out.resolve("logs");
 		String tag = "r" + round + "-" + scenario.name() + "-" + kind.label;
-		List<String> jvmOptions = Arrays.stream(this.arguments.getOrDefault("our-jvm-options", OUR_JVM_OPTIONS).split(" "))
-			.filter((option) -> !option.isBlank())
-			.toList();
-		try (ServerUnderTest server = ServerUnderTest.start(kind, Path.of(this.arguments.get("jar")),
+		List<String> jvmOptions = ourJvmOptions();
+		try (ServerUnderTest server = ServerUnderTest.start(kind, ourJar(),
 				Path.of(this.arguments.get("reference")), ourJava(), jvmOptions, ourArguments(),
 				logs.resolve(tag + ".log"))) {
 			warmUp(server, scenario.warmUp(), logs);
@@ -377,9 +376,9 @@ public final class BenchComparison {
 	private Run runRestart(int round, Scenario scenario, Kind kind) throws IOException {
 		Path logs = this.out.resolve("logs");
 		String tag = "r" + round + "-" + scenario.name() + "-" + kind.label;
-		List<String> jvmOptions = Arrays.stream(this.arguments.getOrDefault("our-jvm-options", OUR_JVM_OPTIONS).split(" "))
-			.filter((option) -> !option.isBlank())
-			.toList();
+		List<String> jvmOptions = ourJvmOptions();
+		// Found before the clock starts: from the agreed instant, nothing but the exec.
+		Path jar = ourJar();
 		int port = ServerUnderTest.freePort();
 		long origin = System.currentTimeMillis() + GENERATOR_HEAD_START.toMillis();
 		GeneratorResult result = new GeneratorResult();
@@ -391,7 +390,7 @@ public final class BenchComparison {
 			awaitInstant(origin);
 			long execLateMillis = System.currentTimeMillis() - origin;
 			ListenQueue listenStart = ProcStats.listenQueue();
-			try (ServerUnderTest server = ServerUnderTest.exec(kind, Path.of(this.arguments.get("jar")),
+			try (ServerUnderTest server = ServerUnderTest.exec(kind, jar,
 					Path.of(this.arguments.get("reference")), ourJava(), jvmOptions, ourArguments(), port,
 					logs.resolve(tag + ".log"))) {
 				try {
@@ -427,6 +426,43 @@ public final class BenchComparison {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
+		}
+	}
+
+	/**
+	 * {@code --our-jvm-options} (or {@link #OUR_JVM_OPTIONS}), and with {@code --our-aot-cache=} the
+	 * cache. {@code -XX:AOTMode=on}: a cache the JVM cannot map fails the run at start, where the
+	 * default would warn and run without it, and the run would measure something else than it says.
+	 */
+	private List<String> ourJvmOptions() {
+		List<String> options = new ArrayList<>(Arrays.stream(this.arguments.getOrDefault("our-jvm-options", OUR_JVM_OPTIONS).split(" "))
+			.filter((option) -> !option.isBlank())
+			.toList());
+		String cache = this.arguments.get("our-aot-cache");
+		if (cache != null && !cache.isBlank()) {
+			options.add("-XX:AOTCache=" + cache);
+			options.add("-XX:AOTMode=on");
+		}
+		return options;
+	}
+
+	/**
+	 * The jar our server runs: {@code --jar=}, or with {@code --our-aot-cache=} the jar the cache
+	 * was trained with, extracted beside it as {@code src/aot/build-cache} writes them
+	 * ({@code target/aot/app.aot} and {@code target/aot/app/*.jar}): a cache holds for that
+	 * classpath only.
+	 */
+	private Path ourJar() throws IOException {
+		String cache = this.arguments.get("our-aot-cache");
+		if (cache == null || cache.isBlank()) {
+			return Path.of(this.arguments.get("jar"));
+		}
+		String name = Path.of(cache).getFileName().toString();
+		Path extracted = Path.of(cache).resolveSibling(name.substring(0, Math.max(name.lastIndexOf('.'), 0)));
+		try (Stream<Path> files = Files.list(extracted)) {
+			return files.filter((file) -> file.getFileName().toString().endsWith(".jar"))
+				.findFirst()
+				.orElseThrow(() -> new IOException("no jar in " + extracted + " beside the AOT cache " + cache));
 		}
 	}
 
@@ -505,15 +541,14 @@ public final class BenchComparison {
 	private void write(Instant started, String scale, int rounds) throws IOException {
 		StringBuilder json = new StringBuilder("{\n  \"started\": \"" + started + "\",\n  \"scale\": \"" + scale
 				+ "\",\n  \"loadAtStart\": \"" + this.loadAtStart + "\",\n  \"rounds\": " + rounds + ",\n  \"ourArguments\": \"" + String.join(" ", ourArguments())
-				+ "\",\n  \"ourJava\": \"" + ourJava() + "\",\n  \"ourJvmOptions\": \"" + this.arguments.getOrDefault("our-jvm-options", OUR_JVM_OPTIONS) + "\",\n  \"runs\": [\n");
+				+ "\",\n  \"ourJava\": \"" + ourJava() + "\",\n  \"ourJar\": \"" + ourJar() + "\",\n  \"ourJvmOptions\": \"" + String.join(" ", ourJvmOptions()) + "\",\n  \"runs\": [\n");
 		for (int i = 0; i < this.runs.size(); i++) {
 			json.append("    ").append(this.runs.get(i).toJson()).append((i + 1 < this.runs.size()) ? ",\n" : "\n");
 		}
 		json.append("  ]\n}\n");
 		Files.writeString(this.out.resolve("results.json"), json);
 		String conditions = "Started " + started + "; our server: `" + String.join(" ", ourArguments()) + "`, `"
-				+ ourJava() + "` with `"
-				+ this.arguments.getOrDefault("our-jvm-options", OUR_JVM_OPTIONS) + "`; /proc/loadavg at start `"
+				+ ourJava() + "` with `" + String.join(" ", ourJvmOptions()) + "` on `" + ourJar() + "`; /proc/loadavg at start `"
 				+ this.loadAtStart + "`, at this write `" + Files.readString(Path.of("/proc/loadavg")).trim() + "`.\n\n";
 		Files.writeString(this.out.resolve("results.md"), conditions + BenchTable.markdown(this.runs, scale));
 	}
