@@ -2,7 +2,6 @@ package io.wsheartbeat.demo;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,22 +9,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -76,8 +70,6 @@ class RestartStorm implements DisposableBean {
 
 	private final Environment environment;
 
-	private final JsonMapper jsonMapper;
-
 	// The paced storm's window: heartbeat.shutdown.drain, or 10 s where the drain is off.
 	private final Duration drain;
 
@@ -89,7 +81,7 @@ class RestartStorm implements DisposableBean {
 	private final ExecutorService connecting = Executors.newFixedThreadPool(4,
 			new CustomizableThreadFactory("storm-connect-"));
 
-	private final HttpClient http = HttpClient.newBuilder().executor(this.connecting).build();
+	private final StormClient.Network network;
 
 	RestartStorm(SessionRegistry registry, HeartbeatProperties properties, DemoProperties demo, Environment environment,
 			JsonMapper jsonMapper, ShutdownProperties shutdown) {
@@ -98,7 +90,8 @@ class RestartStorm implements DisposableBean {
 		this.properties = properties;
 		this.demo = demo;
 		this.environment = environment;
-		this.jsonMapper = jsonMapper;
+		this.network = new StormClient.Network(HttpClient.newBuilder().executor(this.connecting).build(),
+				this.connecting, this.timers, jsonMapper);
 		this.timers.setRemoveOnCancelPolicy(true);
 	}
 
@@ -153,7 +146,7 @@ class RestartStorm implements DisposableBean {
 			};
 			URI uri = URI.create("ws://127.0.0.1:" + this.environment.getRequiredProperty("local.server.port") + "/ws");
 			for (int i = 0; i < clients; i++) {
-				fleet.add(new StormClient(uri, delays));
+				fleet.add(new StormClient(uri, delays, this.network));
 			}
 			CompletableFuture.allOf(fleet.stream().map(StormClient::firstWelcome).toArray(CompletableFuture[]::new))
 				.get(CONNECT_TIME_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -239,169 +232,6 @@ class RestartStorm implements DisposableBean {
 				comebacks.size(), fleet.size(), largest, Math.round(share * 100));
 		return new StormResult(backoff.wireName(), fleet.size(), comebacks.size(), fleet.size() - comebacks.size(),
 				BUCKET_MILLIS, perBucket, share);
-	}
-
-	/**
-	 * One synthetic client: connects, and after the server's 1012 reconnects once its backoff
-	 * delay has passed, retrying with the next attempt's delay if the server turns it away.
-	 */
-	private final class StormClient {
-
-		private static final int MAX_ATTEMPTS = 5;
-
-		private final URI uri;
-
-		private final ReconnectBackoff delays;
-
-		private final CompletableFuture<String> firstWelcome = new CompletableFuture<>();
-
-		private final CompletableFuture<Long> comeback = new CompletableFuture<>();
-
-		private final AtomicInteger attempt = new AtomicInteger();
-
-		private volatile long restartedAt;
-
-		private volatile WebSocket socket;
-
-		private volatile boolean closed;
-
-		// The retry waiting for its delay, cancelled if the storm ends first.
-		private volatile ScheduledFuture<?> pendingRetry;
-
-		StormClient(URI uri, ReconnectBackoff delays) {
-			this.uri = uri;
-			this.delays = delays;
-			connect();
-		}
-
-		CompletableFuture<String> firstWelcome() {
-			return this.firstWelcome;
-		}
-
-		String sessionId() {
-			return this.firstWelcome.join();
-		}
-
-		void restartAt(long nanoTime) {
-			this.restartedAt = nanoTime;
-		}
-
-		/**
-		 * Milliseconds from the restart to the attempt that brought this client back: when it
-		 * knocked, which is what the server feels, not when its welcome arrived.
-		 */
-		CompletableFuture<Long> comeback() {
-			return this.comeback;
-		}
-
-		/**
-		 * Records when the attempt was made and hands the connecting to another thread, so that
-		 * hundreds of attempts due in the same instant are recorded in that instant, as the
-		 * server would feel them, not one after another behind the timer thread.
-		 */
-		private void connect() {
-			if (this.closed) {
-				return;
-			}
-			long attemptedAt = System.nanoTime();
-			try {
-				CompletableFuture.runAsync(() -> open(attemptedAt), RestartStorm.this.connecting);
-			}
-			catch (RejectedExecutionException ex) {
-				// The server is shutting down.
-			}
-		}
-
-		private void open(long attemptedAt) {
-			RestartStorm.this.http.newWebSocketBuilder()
-				.connectTimeout(Duration.ofSeconds(10))
-				.buildAsync(this.uri, new Listener(attemptedAt))
-				.whenComplete((socket, failure) -> {
-					if (failure != null) {
-						retry();
-					}
-					else {
-						this.socket = socket;
-						if (this.closed) {
-							socket.abort(); // the storm ended while this attempt was under way
-						}
-					}
-				});
-		}
-
-		private void welcomed(String sessionId, long attemptedAt) {
-			if (!this.firstWelcome.isDone()) {
-				this.firstWelcome.complete(sessionId);
-			}
-			else {
-				this.comeback.complete(Duration.ofNanos(attemptedAt - this.restartedAt).toMillis());
-			}
-		}
-
-		private void closedByServer() {
-			if (this.firstWelcome.isDone() && !this.comeback.isDone()) {
-				retry();
-			}
-		}
-
-		private void retry() {
-			int next = this.attempt.getAndIncrement();
-			if (next >= MAX_ATTEMPTS || this.closed) {
-				return;
-			}
-			try {
-				this.pendingRetry = RestartStorm.this.timers.schedule(this::connect, this.delays.delay(next).toMillis(),
-						TimeUnit.MILLISECONDS);
-			}
-			catch (RejectedExecutionException ex) {
-				// The server is shutting down.
-			}
-		}
-
-		void close() {
-			this.closed = true;
-			ScheduledFuture<?> retry = this.pendingRetry;
-			if (retry != null) {
-				retry.cancel(false);
-			}
-			WebSocket current = this.socket;
-			if (current != null) {
-				current.abort();
-			}
-		}
-
-		private final class Listener implements WebSocket.Listener {
-
-			private final StringBuilder text = new StringBuilder();
-
-			private final long attemptedAt;
-
-			Listener(long attemptedAt) {
-				this.attemptedAt = attemptedAt;
-			}
-
-			@Override
-			public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-				this.text.append(data);
-				if (last) {
-					JsonNode frame = RestartStorm.this.jsonMapper.readTree(this.text.toString());
-					this.text.setLength(0);
-					if ("welcome".equals(frame.path("type").asString())) {
-						welcomed(frame.path("sessionId").asString(), this.attemptedAt);
-					}
-				}
-				webSocket.request(1);
-				return null;
-			}
-
-			@Override
-			public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-				closedByServer();
-				return null;
-			}
-
-		}
-
 	}
 
 }
