@@ -8,10 +8,11 @@
  * sequence; one not above what this list holds for its key is old news (the page already had it)
  * and is skipped. A `gap` means the server dropped transitions: the list reads a new page.
  *
- * The list keeps the first page plus the keys that changed since. The stream says nothing when a
- * key gains or loses a second session, nor when the server forgets an offline key, so a row's
- * session count is the one its last page or transition implied, and offline rows are forgotten
- * here on the server's schedule (heartbeat.presence.keep-offline) to keep the counts with it.
+ * The list keeps the first page plus the keys that changed since; the counts per state are the
+ * ones the last transition carried. The stream says nothing when a key gains or loses a second
+ * session, nor when the server forgets an offline key, so a row's session count is the one its
+ * last page or transition implied, and offline rows are forgotten here on the server's schedule
+ * (heartbeat.presence.keep-offline), the offline count with them until the next transition.
  * Every cell is built with createElement and textContent.
  */
 
@@ -25,22 +26,6 @@ export const PresenceState = Object.freeze({
   RECONNECTING: 'reconnecting',
   OFFLINE: 'offline',
 });
-
-/**
- * The state a key left, read from the transition that moved it, for a key this list did not hold
- * (beyond the first page). The rules allow one way into reconnecting and two into offline; into
- * online a `connected` key was offline or unknown, counted here as unknown.
- */
-export function previousState({ state, reason }) {
-  switch (state) {
-    case PresenceState.RECONNECTING:
-      return PresenceState.ONLINE;
-    case PresenceState.OFFLINE:
-      return reason === 'disconnected' ? PresenceState.ONLINE : PresenceState.RECONNECTING;
-    default:
-      return reason === 'reconnected' ? PresenceState.RECONNECTING : null;
-  }
-}
 
 function cell(className, text = null) {
   const td = document.createElement('td');
@@ -61,6 +46,8 @@ export class PresenceList {
   // key -> {key, state, since, reason, sequence, sessions (a count)}
   #keys = new Map();
   #counts = { online: 0, reconnecting: 0, offline: 0 };
+  // The sequence of the transition the counts came with: an older one's are older counts.
+  #countsSequence = undefined;
   #loaded = false;
 
   /**
@@ -100,6 +87,7 @@ export class PresenceList {
       this.#keys.set(record.key, { ...record, sessions: record.sessions.length });
     }
     this.#counts = { ...page.counts };
+    this.#countsSequence = undefined;
     this.#loaded = true;
     this.render();
   }
@@ -109,16 +97,16 @@ export class PresenceList {
    * @returns {boolean} false when it was old news for this list and skipped
    */
   apply(transition) {
-    const { key, state, reason, sequence, at } = transition;
+    const { key, state, reason, sequence, at, counts } = transition;
     const held = this.#keys.get(key);
     if (held !== undefined && sequence <= held.sequence) {
       return false;
     }
-    const from = held !== undefined ? held.state : previousState(transition);
-    if (from !== null && this.#counts[from] > 0) {
-      this.#counts[from] -= 1;
+    // The book's counts just after this transition, keys beyond the first page included.
+    if (counts !== undefined && (this.#countsSequence === undefined || sequence > this.#countsSequence)) {
+      this.#counts = { ...counts };
+      this.#countsSequence = sequence;
     }
-    this.#counts[state] += 1;
     // A key comes online with the session that opened; it goes reconnecting or offline with none.
     this.#keys.set(key, { key, state, since: at, reason, sequence, sessions: state === PresenceState.ONLINE ? 1 : 0 });
     this.render();

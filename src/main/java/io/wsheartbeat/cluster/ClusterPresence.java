@@ -284,7 +284,7 @@ final class ClusterPresence implements PresenceBook {
 			}
 			this.lastSeen = event.seq();
 			this.events.publish(new PresenceEvent(event.seq(), event.key(), state(event.state()), event.reason(),
-					Instant.ofEpochMilli(event.at())));
+					Instant.ofEpochMilli(event.at()), event.bookCounts()));
 		}
 		if (!answer.more()) {
 			// Every event up to it was in the answer; past a Redis that came back empty, the

@@ -159,8 +159,21 @@ final class PresenceStore {
 	record Answer(boolean accepted, long seq, boolean more, List<Event> events) {
 	}
 
-	/** One transition, as the stream holds it; {@code at} in epoch ms, by Redis's clock. */
-	record Event(long seq, String key, String state, String reason, long at) {
+	/**
+	 * One transition, as the stream holds it; {@code at} in epoch ms, by Redis's clock;
+	 * {@code counts} the book's keys online, reconnecting and offline after it, space apart.
+	 */
+	record Event(long seq, String key, String state, String reason, long at, String counts) {
+
+		/** The counts, or {@code null} for an event written before they were. */
+		PresencePage.Counts bookCounts() {
+			String[] parts = (this.counts != null) ? this.counts.split(" ") : new String[0];
+			if (parts.length != 3) {
+				return null;
+			}
+			return new PresencePage.Counts(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+		}
+
 	}
 
 	/** A key in Redis: its state since when and why, and its sessions by node. */

@@ -159,7 +159,7 @@ class LocalPresence implements PresenceBook {
 		entry.since = this.wallClock.instant();
 		entry.reason = reason;
 		entry.sequence = ++this.sequence;
-		this.events.publish(new PresenceEvent(entry.sequence, key, state, reason, entry.since));
+		this.events.publish(new PresenceEvent(entry.sequence, key, state, reason, entry.since, counts()));
 	}
 
 	@Override
@@ -176,13 +176,16 @@ class LocalPresence implements PresenceBook {
 				}
 				page.add(presence(entry.getKey(), entry.getValue()));
 			}
-			return new PresencePage(new PresencePage.Counts(this.counts[PresenceState.ONLINE.ordinal()],
-					this.counts[PresenceState.RECONNECTING.ordinal()], this.counts[PresenceState.OFFLINE.ordinal()]),
-					page, next);
+			return new PresencePage(counts(), page, next);
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	private PresencePage.Counts counts() {
+		return new PresencePage.Counts(this.counts[PresenceState.ONLINE.ordinal()],
+				this.counts[PresenceState.RECONNECTING.ordinal()], this.counts[PresenceState.OFFLINE.ordinal()]);
 	}
 
 	@Override

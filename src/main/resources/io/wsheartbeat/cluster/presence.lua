@@ -77,7 +77,8 @@ local function move(key, rec, state, reason)
   counts[state] = counts[state] + 1
   seq = seq + 1
   rec.state, rec.since, rec.reason, rec.seq = state, now, reason, seq
-  redis.call('XADD', KEYS[7], 'MAXLEN', '~', a.events, seq .. '-0', 'k', key, 's', state, 'r', reason, 't', now)
+  redis.call('XADD', KEYS[7], 'MAXLEN', '~', a.events, seq .. '-0', 'k', key, 's', state, 'r', reason, 't', now,
+    'c', counts.online .. ' ' .. counts.reconnecting .. ' ' .. counts.offline)
   dirty[key] = true
   written = true
 end
@@ -286,7 +287,7 @@ if a.after >= 0 then
       f[entry[2][j]] = entry[2][j + 1]
     end
     events[#events + 1] = cjson.encode({seq = tonumber(string.match(entry[1], '^(%d+)')), key = f.k, state = f.s,
-      reason = f.r, at = tonumber(f.t)})
+      reason = f.r, at = tonumber(f.t), counts = f.c or ''})
   end
 end
 local head = cjson.encode({accepted = accepted, seq = seq, more = more})

@@ -44,7 +44,7 @@ class PresenceIntegrationTests {
 	static final int GRACE_SECONDS = 2;
 
 	/** A transition made on a session's open or close reaches the stream at once; slack for a busy machine. */
-	private static final Duration AT_ONCE = Duration.ofSeconds(2);
+	private static final Duration AT_ONCE = Duration.ofSeconds(5);
 
 	/** The grace, the expiry pass that notices its end, and slack for a busy machine. */
 	private static final Duration GRACE_OVER = Duration.ofSeconds(GRACE_SECONDS)
