@@ -3,6 +3,7 @@ package io.wsheartbeat.presence;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,7 +19,7 @@ import io.wsheartbeat.heartbeat.SessionListener;
 
 /**
  * Presence, when {@code heartbeat.presence.enabled}: the client ids from the handshake, the
- * listener that feeds the book, and the stream. The book is kept in memory on a server of its own;
+ * listener that feeds the book, the stream and the meters. The book is kept in memory on a server of its own;
  * in a cluster ({@code heartbeat.cluster.enabled}) the cluster provides it, in Redis.
  * Off, none of this exists, and the API answers 403.
  */
@@ -52,6 +53,11 @@ class PresenceConfiguration {
 	@Bean
 	SessionListener presenceSessions(PresenceBook book) {
 		return new PresenceSessions(book);
+	}
+
+	@Bean
+	PresenceMetrics presenceMetrics(MeterRegistry meters, PresenceEvents events) {
+		return new PresenceMetrics(meters, events);
 	}
 
 	@Bean(destroyMethod = "destroy")

@@ -134,6 +134,18 @@ class PresenceIntegrationTests {
 	}
 
 	@Test
+	void prometheusShowsTheTransitionsAndTheKeysPerState() throws Exception {
+		connect("?client=scraped").sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+		await().atMost(AT_ONCE).until(() -> states("client:scraped").contains("offline"));
+
+		String scrape = http.send(HttpRequest.newBuilder(uri("http", "/actuator/prometheus")).build(),
+				HttpResponse.BodyHandlers.ofString()).body();
+		assertThat(scrape).containsPattern("heartbeat_presence_transitions_total\\{state=\"offline\"\\} [1-9]")
+			.containsPattern("heartbeat_presence_keys\\{state=\"offline\"\\} [1-9]")
+			.contains("heartbeat_presence_keys{state=\"reconnecting\"}");
+	}
+
+	@Test
 	void eventsComeInOneOrder() throws Exception {
 		for (int i = 0; i < 5; i++) {
 			connect("?client=ordered-" + i).sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
