@@ -16,6 +16,7 @@
  * Every cell is built with createElement and textContent.
  */
 
+import { watchEventStream } from './event-stream.js';
 import { formatTime } from './log-view.js';
 
 /** Rows shown at most: the server's first page. */
@@ -222,10 +223,8 @@ export class PresenceList {
 }
 
 /**
- * Watches the presence stream. On a `gap` it opens a new EventSource at once, whose first event
- * is a fresh page. Like the sessions view's watch, it opens a new one after retryDelay when the
- * browser gave up on the old one (an error status: 503 while the server starts or stops, or
- * too many watchers), and frees its place on the server when the page is left.
+ * Watches the presence stream (see watchEventStream): a `page`, then each `transition`. On a
+ * `gap` it opens the stream again at once, whose first event is a fresh page.
  *
  * @param {string} url the stream's URL
  * @param {object} options
@@ -234,96 +233,8 @@ export class PresenceList {
  * @param {(status: 'live'|'connecting'|'stopped') => void} options.onStatus
  * @returns {{close: () => void}}
  */
-export function watchPresence(url, {
-  onPage,
-  onTransition,
-  onStatus,
-  retryDelay = 5000,
-  EventSource = globalThis.EventSource,
-  setTimeout = (callback, delay) => globalThis.setTimeout(callback, delay),
-  clearTimeout = (id) => globalThis.clearTimeout(id),
-}) {
-  let source = null;
-  let retryTimer = null;
-  let closed = false;
-
-  const parse = (event) => {
-    try {
-      return JSON.parse(event.data);
-    } catch {
-      return null;
-    }
-  };
-
-  function open() {
-    retryTimer = null;
-    if (closed) {
-      return;
-    }
-    onStatus('connecting');
-    const current = new EventSource(url);
-    source = current;
-    current.addEventListener('page', (event) => {
-      const page = parse(event);
-      if (page !== null) {
-        onStatus('live');
-        onPage(page);
-      }
-    });
-    current.addEventListener('transition', (event) => {
-      const transition = parse(event);
-      if (transition !== null) {
-        onTransition(transition);
-      }
-    });
-    // Transitions were lost: only a new page makes the list right again.
-    current.addEventListener('gap', () => {
-      if (current === source) {
-        current.close();
-        open();
-      }
-    });
-    current.addEventListener('error', () => {
-      if (current !== source) {
-        return;
-      }
-      if (current.readyState !== EventSource.CLOSED) {
-        onStatus('connecting'); // EventSource retries by itself, and gets a new page
-        return;
-      }
-      onStatus('stopped');
-      if (!closed && retryTimer === null) {
-        retryTimer = setTimeout(open, retryDelay);
-      }
-    });
-  }
-
-  function stop() {
-    if (retryTimer !== null) {
-      clearTimeout(retryTimer);
-      retryTimer = null;
-    }
-    source?.close();
-    source = null;
-    onStatus('stopped');
-  }
-
-  const onPageHide = () => stop();
-  const onPageShow = (event) => {
-    if (event.persisted && source === null) {
-      open();
-    }
-  };
-  window.addEventListener('pagehide', onPageHide);
-  window.addEventListener('pageshow', onPageShow);
-
-  open();
-  return {
-    close() {
-      closed = true;
-      window.removeEventListener('pagehide', onPageHide);
-      window.removeEventListener('pageshow', onPageShow);
-      stop();
-    },
-  };
+export function watchPresence(url, { onPage, onTransition, ...options }) {
+  return watchEventStream(url, {
+    ...options, on: { page: onPage, transition: onTransition }, liveOn: 'page', reopenOn: ['gap'],
+  });
 }

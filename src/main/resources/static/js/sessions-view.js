@@ -13,6 +13,8 @@
  * Content-Security-Policy without 'unsafe-inline' still allows.
  */
 
+import { watchEventStream } from './event-stream.js';
+
 /** Open rows shown at most; a restart storm opens hundreds of sessions. */
 export const MAX_OPEN_ROWS = 100;
 
@@ -289,91 +291,14 @@ export class SessionsTable {
 }
 
 /**
- * Watches the sessions stream. EventSource reconnects by itself after a network error, but gives
- * up for good when the server answers with an error status (503 while it starts or stops, or
- * when too many pages watch); then this opens a new one after retryDelay, so a panel is never
- * left frozen. The status callback tells the page whether the view is live.
+ * Watches the sessions stream (see watchEventStream): each `sessions` event is a view.
  *
  * @param {string} url the stream's URL
  * @param {object} options
  * @param {(view: object) => void} options.onView
  * @param {(status: 'live'|'connecting'|'stopped') => void} options.onStatus
- * @param {number} [options.retryDelay] ms before a new EventSource after the old one gave up
  * @returns {{close: () => void}} close() ends the watch and its retry timer
  */
-export function watchSessions(url, {
-  onView,
-  onStatus,
-  retryDelay = 5000,
-  EventSource = globalThis.EventSource,
-  setTimeout = (callback, delay) => globalThis.setTimeout(callback, delay),
-  clearTimeout = (id) => globalThis.clearTimeout(id),
-}) {
-  let source = null;
-  let retryTimer = null;
-  let closed = false;
-
-  function open() {
-    retryTimer = null;
-    if (closed) {
-      return;
-    }
-    onStatus('connecting');
-    const current = new EventSource(url);
-    source = current;
-    current.addEventListener('sessions', (event) => {
-      let view;
-      try {
-        view = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      onStatus('live');
-      onView(view);
-    });
-    current.addEventListener('error', () => {
-      if (current !== source) {
-        return; // a source this watch already stopped
-      }
-      if (current.readyState !== EventSource.CLOSED) {
-        onStatus('connecting'); // EventSource retries by itself
-        return;
-      }
-      onStatus('stopped');
-      if (!closed && retryTimer === null) {
-        retryTimer = setTimeout(open, retryDelay);
-      }
-    });
-  }
-
-  function stop() {
-    if (retryTimer !== null) {
-      clearTimeout(retryTimer);
-      retryTimer = null;
-    }
-    source?.close();
-    source = null;
-    onStatus('stopped');
-  }
-
-  // Leaving the page frees the server's watcher slot at once rather than at the next failed
-  // write. A page the browser kept in its back/forward cache watches again when it is shown.
-  const onPageHide = () => stop();
-  const onPageShow = (event) => {
-    if (event.persisted && source === null) {
-      open();
-    }
-  };
-  window.addEventListener('pagehide', onPageHide);
-  window.addEventListener('pageshow', onPageShow);
-
-  function close() {
-    closed = true;
-    window.removeEventListener('pagehide', onPageHide);
-    window.removeEventListener('pageshow', onPageShow);
-    stop();
-  }
-
-  open();
-  return { close };
+export function watchSessions(url, { onView, ...options }) {
+  return watchEventStream(url, { ...options, on: { sessions: onView }, liveOn: 'sessions' });
 }
