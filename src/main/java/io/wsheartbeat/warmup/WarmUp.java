@@ -76,6 +76,9 @@ class WarmUp implements SmartLifecycle {
 
 	private volatile WarmUpClient.Result lastRun;
 
+	// How many of its sessions the last warm-up gave up waiting for (LEAVING ran out).
+	private volatile long lastLeftClosing;
+
 	WarmUp(WarmUpProperties properties, WarmUpSessions sessions, SessionRegistry registry, ApplicationContext context,
 			LoggingSystem logging) {
 		this.properties = properties;
@@ -152,7 +155,7 @@ class WarmUp implements SmartLifecycle {
 				.run(URI.create("ws://127.0.0.1:" + port + contextPath + "/ws"));
 			// While the connector still runs, so that the closes of the sessions cut short at the
 			// time limit reach the handler.
-			awaitWarmUpSessionsGone();
+			closeWarmUpSessionsUntilGone();
 			return result;
 		}
 		finally {
@@ -164,14 +167,24 @@ class WarmUp implements SmartLifecycle {
 			catch (Exception ex) {
 				logger.debug("Warm-up connector not destroyed: {}", ex.toString());
 			}
-			this.registry.sessions()
-				.stream()
-				.filter(TrackedSession::isWarmUp)
-				.forEach((session) -> session.close(CloseStatus.GOING_AWAY));
+			closeWarmUpSessions();
 		}
 	}
 
-	private void awaitWarmUpSessionsGone() throws InterruptedException {
+	private void closeWarmUpSessions() {
+		this.registry.sessions()
+			.stream()
+			.filter((session) -> session.isWarmUp() && session.webSocketSession().isOpen())
+			.forEach((session) -> session.close(CloseStatus.GOING_AWAY));
+	}
+
+	/**
+	 * Closes the warm-up's sessions from this side, and those whose handshake the server completes
+	 * meanwhile, until none is left or {@link #LEAVING} runs out. The client leaves some open: those
+	 * it cut short in their handshake, which it neither closes nor aborts. Waiting for them would
+	 * hold the port shut for all of LEAVING.
+	 */
+	private void closeWarmUpSessionsUntilGone() throws InterruptedException {
 		CompletableFuture<Void> gone = new CompletableFuture<>();
 		ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "warm-up-check");
@@ -180,6 +193,7 @@ class WarmUp implements SmartLifecycle {
 		});
 		try {
 			checks.scheduleWithFixedDelay(() -> {
+				closeWarmUpSessions();
 				if (warmUpSessionsLeft() == 0) {
 					gone.complete(null);
 				}
@@ -187,7 +201,9 @@ class WarmUp implements SmartLifecycle {
 			gone.get(LEAVING.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException | ExecutionException ex) {
-			logger.info("Warm-up: {} of its sessions still closing; closing them with 1001", warmUpSessionsLeft());
+			this.lastLeftClosing = warmUpSessionsLeft();
+			logger.info("Warm-up: {} of its sessions still closing after {} ms", this.lastLeftClosing,
+					LEAVING.toMillis());
 		}
 		finally {
 			checks.shutdownNow();
@@ -201,6 +217,11 @@ class WarmUp implements SmartLifecycle {
 	/** What the last warm-up did; null if none ran. */
 	WarmUpClient.Result lastRun() {
 		return this.lastRun;
+	}
+
+	/** How many of its sessions the last warm-up stopped waiting for, the port held shut meanwhile. */
+	long lastLeftClosing() {
+		return this.lastLeftClosing;
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package io.wsheartbeat.warmup;
 
 import java.time.Duration;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -62,6 +63,31 @@ class WarmUpIntegrationTests {
 			assertThat(this.view.view(null, 100).open()).hasSize(1);
 			assertThat(this.view.view(null, 100).recentlyClosed()).isEmpty();
 		}
+	}
+
+	/**
+	 * A warm-up cut short by its time limit, with sessions in every stage (some still in their
+	 * handshake on the client's side, which the client then neither closes nor aborts): the server
+	 * closes them itself, so the port does not stay shut while it waits for them to leave.
+	 */
+	@Nested
+	@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = { "heartbeat.warm-up.enabled=true", "heartbeat.warm-up.handshakes=100000",
+					"heartbeat.warm-up.concurrency=8", "heartbeat.warm-up.time-limit=300ms" })
+	class CutShort {
+
+		@Autowired
+		WarmUp warmUp;
+
+		@Test
+		void itsSessionsAreClosedByTheServerNotWaitedFor() {
+			assertThat(this.warmUp.lastRun()).isNotNull();
+			assertThat(this.warmUp.lastLeftClosing())
+				.as("sessions the warm-up gave up waiting for, holding the port shut for its whole wait")
+				.isZero();
+			assertThat(this.warmUp.warmUpSessionsLeft()).isZero();
+		}
+
 	}
 
 }
