@@ -1,4 +1,4 @@
-package io.wsheartbeat.tomcat;
+package io.wsheartbeat.heartbeat;
 
 import java.io.InputStream;
 import java.net.Socket;
