@@ -94,13 +94,13 @@ class WarmUp implements SmartLifecycle {
 			return;
 		}
 		WebServer webServer = (this.context instanceof WebServerApplicationContext web) ? web.getWebServer() : null;
-		SideDoor.Open door = (webServer != null && this.sideDoor != null) ? this.sideDoor.open(webServer) : null;
-		if (door == null) {
-			logger.info("No warm-up: no side door into the web server, {}", webServer);
-			return;
-		}
 		LogLevel sessionLines = quietSessionLines();
 		try {
+			SideDoor.Open door = (webServer != null && this.sideDoor != null) ? this.sideDoor.open(webServer) : null;
+			if (door == null) {
+				logger.info("No warm-up: no side door into the web server, {}", webServer);
+				return;
+			}
 			this.lastRun = warmUp(door);
 			logger.info("Warm-up: {} sessions opened and closed, {} heartbeats acked, {} failed, in {} ms",
 					this.lastRun.handshakes(), this.lastRun.acks(), this.lastRun.failures(),
