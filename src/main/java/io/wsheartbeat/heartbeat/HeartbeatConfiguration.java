@@ -19,8 +19,9 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
  * Puts the heartbeat on {@code /ws}, with its origin check, and gives it its clocks and its
  * schedule: the reaper's and the pinger's passes run on Boot's one scheduler thread.
  *
- * <p>How the container upgrades a request is the container's business: a {@link HandshakeHandler}
- * bean, where one exists ({@code io.wsheartbeat.tomcat} has one), or Spring's default.
+ * <p>{@code /ws} upgrades through {@link HeadersLeftBehindUpgradeStrategy}, on Tomcat and Jetty
+ * alike: no compression and no copy of the handshake's headers per session. A
+ * {@link HandshakeHandler} bean, where one exists, upgrades instead.
  *
  * <p>Whatever else a deployment does with the frames on {@code /ws} wraps the handler from outside,
  * as spring-websocket's own decorators do: each {@link WebSocketHandlerDecoratorFactory} bean
@@ -52,7 +53,8 @@ class HeartbeatConfiguration implements WebSocketConfigurer {
 			decorated = decorator.decorate(decorated);
 		}
 		this.handler = decorated;
-		this.handshakeHandler = handshakeHandler.getIfAvailable(DefaultHandshakeHandler::new);
+		this.handshakeHandler = handshakeHandler
+			.getIfAvailable(() -> new DefaultHandshakeHandler(new HeadersLeftBehindUpgradeStrategy()));
 		this.interceptors = interceptors.orderedStream().toArray(HandshakeInterceptor[]::new);
 	}
 

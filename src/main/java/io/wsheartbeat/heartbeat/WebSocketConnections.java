@@ -6,8 +6,8 @@ import org.springframework.web.socket.WebSocketSession;
 
 /**
  * What the heartbeat needs from the WebSocket container that Spring's session API does not offer.
- * The Tomcat implementation lives in {@code io.wsheartbeat.tomcat}; on another container
- * {@link #PORTABLE} does what the standard API allows.
+ * Tomcat's lives in {@code io.wsheartbeat.tomcat}, Jetty's in {@code io.wsheartbeat.jetty}; on
+ * another container {@link #PORTABLE} does what the standard API allows.
  */
 public interface WebSocketConnections {
 

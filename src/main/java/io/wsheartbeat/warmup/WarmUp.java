@@ -9,15 +9,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.apache.catalina.Service;
-import org.apache.catalina.connector.Connector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggerConfiguration;
 import org.springframework.boot.logging.LoggingSystem;
-import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
@@ -32,7 +29,8 @@ import io.wsheartbeat.heartbeat.TrackedSession;
  * meets them with its handshake and ack paths interpreted: each handshake then costs twice the
  * CPU it does once compiled, and on two cores the queue grows through the whole storm
  * (docs/performance.md). So before the web server opens its port, this opens a second connector
- * of Tomcat's on a free loopback port, runs real WebSocket sessions against {@code /ws} through it
+ * of the web server's on a free loopback port ({@link SideDoor}), runs real WebSocket sessions
+ * against {@code /ws} through it
  * with the JDK's client ({@link WarmUpClient}: handshake, welcome, heartbeats and acks, close),
  * for at most {@code heartbeat.warm-up.time-limit}, closes that connector, and only then lets the
  * web server open the server's port; readiness comes after that.
@@ -50,7 +48,8 @@ import io.wsheartbeat.heartbeat.TrackedSession;
  * (class loading, and the lazy set-up of the servlet, WebSocket and JSON machinery), and with it
  * the seconds-long ack times of a restart's first moments (docs/performance.md).
  *
- * <p>Tomcat only: under another container it does nothing and says so.
+ * <p>On Tomcat and Jetty, each with its {@link SideDoor}; with no side door for the web server it
+ * does nothing and says so.
  */
 class WarmUp implements SmartLifecycle {
 
@@ -70,6 +69,8 @@ class WarmUp implements SmartLifecycle {
 
 	private final ApplicationContext context;
 
+	private final SideDoor sideDoor;
+
 	private final LoggingSystem logging;
 
 	private volatile boolean running;
@@ -80,11 +81,12 @@ class WarmUp implements SmartLifecycle {
 	private volatile long lastLeftClosing;
 
 	WarmUp(WarmUpProperties properties, WarmUpSessions sessions, SessionRegistry registry, ApplicationContext context,
-			LoggingSystem logging) {
+			SideDoor sideDoor, LoggingSystem logging) {
 		this.properties = properties;
 		this.sessions = sessions;
 		this.registry = registry;
 		this.context = context;
+		this.sideDoor = sideDoor;
 		this.logging = logging;
 	}
 
@@ -95,13 +97,14 @@ class WarmUp implements SmartLifecycle {
 			return;
 		}
 		WebServer webServer = (this.context instanceof WebServerApplicationContext web) ? web.getWebServer() : null;
-		if (!(webServer instanceof TomcatWebServer tomcat)) {
-			logger.info("No warm-up: it needs Tomcat, and the web server is {}", webServer);
-			return;
-		}
 		LogLevel sessionLines = quietSessionLines();
 		try {
-			this.lastRun = warmUp(tomcat.getTomcat().getService());
+			SideDoor.Open door = (webServer != null && this.sideDoor != null) ? this.sideDoor.open(webServer) : null;
+			if (door == null) {
+				logger.info("No warm-up: no side door into the web server, {}", webServer);
+				return;
+			}
+			this.lastRun = warmUp(door);
 			logger.info("Warm-up: {} sessions opened and closed, {} heartbeats acked, {} failed, in {} ms",
 					this.lastRun.handshakes(), this.lastRun.acks(), this.lastRun.failures(),
 					this.lastRun.took().toMillis());
@@ -142,13 +145,9 @@ class WarmUp implements SmartLifecycle {
 		}
 	}
 
-	private WarmUpClient.Result warmUp(Service service) throws InterruptedException {
-		Connector connector = new Connector();
-		connector.setPort(0);
-		connector.setProperty("address", "127.0.0.1");
-		service.addConnector(connector);
+	private WarmUpClient.Result warmUp(SideDoor.Open door) throws InterruptedException {
 		try {
-			int port = connector.getLocalPort();
+			int port = door.port();
 			this.sessions.open(port);
 			String contextPath = (this.context.getEnvironment().getProperty("server.servlet.context-path", ""));
 			WarmUpClient.Result result = new WarmUpClient(this.properties)
@@ -159,14 +158,8 @@ class WarmUp implements SmartLifecycle {
 			return result;
 		}
 		finally {
-			service.removeConnector(connector);
+			door.close();
 			this.sessions.closed();
-			try {
-				connector.destroy();
-			}
-			catch (Exception ex) {
-				logger.debug("Warm-up connector not destroyed: {}", ex.toString());
-			}
 			closeWarmUpSessions();
 		}
 	}

@@ -1,7 +1,6 @@
 package io.wsheartbeat.warmup;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.ApplicationContext;
@@ -10,9 +9,11 @@ import org.springframework.context.annotation.Configuration;
 
 import io.wsheartbeat.heartbeat.SessionRegistry;
 
-/** The warm start ({@link WarmUp}), with Tomcat; {@code heartbeat.warm-up.enabled=false} turns it off. */
+/**
+ * The warm start ({@link WarmUp}), through the web server's {@link SideDoor};
+ * {@code heartbeat.warm-up.enabled=false} turns it off.
+ */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnClass(name = "org.springframework.boot.tomcat.TomcatWebServer")
 @EnableConfigurationProperties(WarmUpProperties.class)
 class WarmUpConfiguration {
 
@@ -23,8 +24,8 @@ class WarmUpConfiguration {
 
 	@Bean
 	WarmUp warmUp(WarmUpProperties properties, WarmUpSessions sessions, SessionRegistry registry,
-			ApplicationContext context, ObjectProvider<LoggingSystem> logging) {
-		return new WarmUp(properties, sessions, registry, context, logging.getIfAvailable());
+			ApplicationContext context, ObjectProvider<SideDoor> sideDoor, ObjectProvider<LoggingSystem> logging) {
+		return new WarmUp(properties, sessions, registry, context, sideDoor.getIfAvailable(), logging.getIfAvailable());
 	}
 
 }

@@ -297,6 +297,12 @@ class HalfOpenIntegrationTests {
 								|| frame.getMethodName().equals("sendPing") || frame.getMethodName().startsWith("sendClose"))) {
 					return true;
 				}
+				// Jetty (-Dcontainer=jetty): its blocking sends wait in the basic remote endpoint; a
+				// close frame goes out without blocking.
+				if (frame.getClassName().startsWith("org.eclipse.jetty.ee11.websocket.jakarta.common.JakartaWebSocketBasicRemote")
+						&& frame.getMethodName().startsWith("send")) {
+					return true;
+				}
 			}
 			return false;
 		}

@@ -7,18 +7,16 @@ import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.socket.server.HandshakeHandler;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
-import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 import io.wsheartbeat.heartbeat.HeartbeatProperties;
 
 /**
  * Sizes Tomcat for the heartbeat's sessions, from {@link HeartbeatProperties}: its WebSocket
- * message buffers and send limit, its connection count, its per-connection socket buffers, and
- * how {@code /ws} upgrades. Its frame buffers are sized before it starts, by
- * {@link WebSocketBufferSize}. Everything here is Tomcat's; the heartbeat itself asks only for a
- * {@link HandshakeHandler} and {@link io.wsheartbeat.heartbeat.WebSocketConnections}.
+ * message buffers and send limit, its connection count and its per-connection socket buffers. Its
+ * WebSocket frame buffers are sized before it starts, by
+ * {@code io.wsheartbeat.webserver.WebSocketBufferSize}. Everything here is Tomcat's; the heartbeat
+ * itself asks only for {@link io.wsheartbeat.heartbeat.WebSocketConnections}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(name = "org.apache.tomcat.websocket.WsSession")
@@ -28,12 +26,6 @@ class TomcatWebSocketConfiguration {
 	// that are about to be told 1013: at maxConnections Tomcat stops accepting altogether, and
 	// those clients would hang instead of hearing "try again later".
 	private static final int CONNECTIONS_BEYOND_SESSIONS = 256;
-
-	/** How {@code /ws} upgrades: sessions that keep no copy of their handshake's headers. */
-	@Bean
-	HandshakeHandler handshakeHandler() {
-		return new DefaultHandshakeHandler(new HeadersLeftBehindUpgradeStrategy());
-	}
 
 	/**
 	 * Tomcat allocates a text and a binary message buffer for every session when it opens, and

@@ -1,4 +1,4 @@
-package io.wsheartbeat.tomcat;
+package io.wsheartbeat.webserver;
 
 import java.util.Map;
 
@@ -10,7 +10,7 @@ import org.springframework.core.env.StandardEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Tomcat's worker threads: few by default, sized by cores, and the user's value wins. */
+/** The web server's worker threads: few by default, sized by cores, and the user's value wins. */
 class WorkerThreadsTests {
 
 	@Test
@@ -21,22 +21,31 @@ class WorkerThreadsTests {
 	}
 
 	@Test
+	void jettyGetsAsManyWorkersBesidesItsAcceptorsAndSelectors() {
+		assertThat(WorkerThreads.jettyThreads(2)).isEqualTo(8 + 1 + 1);
+		assertThat(WorkerThreads.jettyThreads(16)).isEqualTo(64 + 2 + 8);
+	}
+
+	@Test
 	void withoutASettingTheDefaultApplies() {
 		StandardEnvironment environment = new StandardEnvironment();
 		new WorkerThreads().postProcessEnvironment(environment, new SpringApplication());
 
-		assertThat(environment.getProperty(WorkerThreads.PROPERTY, Integer.class))
-			.isEqualTo(WorkerThreads.forCores(Runtime.getRuntime().availableProcessors()));
+		int cores = Runtime.getRuntime().availableProcessors();
+		assertThat(environment.getProperty(WorkerThreads.TOMCAT, Integer.class)).isEqualTo(WorkerThreads.forCores(cores));
+		assertThat(environment.getProperty(WorkerThreads.JETTY, Integer.class))
+			.isEqualTo(WorkerThreads.jettyThreads(cores));
 	}
 
 	@Test
 	void theUsersValueWins() {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources()
-			.addFirst(new MapPropertySource("applicationProperties", Map.of(WorkerThreads.PROPERTY, "200")));
+			.addFirst(new MapPropertySource("applicationProperties", Map.of(WorkerThreads.TOMCAT, "200", WorkerThreads.JETTY, "300")));
 		new WorkerThreads().postProcessEnvironment(environment, new SpringApplication());
 
-		assertThat(environment.getProperty(WorkerThreads.PROPERTY)).isEqualTo("200");
+		assertThat(environment.getProperty(WorkerThreads.TOMCAT)).isEqualTo("200");
+		assertThat(environment.getProperty(WorkerThreads.JETTY)).isEqualTo("300");
 	}
 
 }

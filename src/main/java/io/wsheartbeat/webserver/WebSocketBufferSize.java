@@ -1,4 +1,4 @@
-package io.wsheartbeat.tomcat;
+package io.wsheartbeat.webserver;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -17,7 +17,7 @@ import io.wsheartbeat.heartbeat.HeartbeatProperties;
  * server and Tomcat's WebSocket classes, exists. A value given on the command line
  * ({@code -D}{@value #PROPERTY}) is kept. Only the first application in a JVM decides: where
  * Tomcat's WebSocket classes are loaded already (tests that start several contexts), the size
- * they read stays.
+ * they read stays. On Jetty nothing reads it: Jetty's buffers come from its buffer pool.
  */
 class WebSocketBufferSize implements EnvironmentPostProcessor {
 

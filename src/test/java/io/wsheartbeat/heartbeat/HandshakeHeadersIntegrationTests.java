@@ -1,4 +1,4 @@
-package io.wsheartbeat.tomcat;
+package io.wsheartbeat.heartbeat;
 
 import java.io.InputStream;
 import java.net.Socket;
@@ -14,7 +14,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.socket.WebSocketSession;
 
-import io.wsheartbeat.heartbeat.SessionRegistry;
 import io.wsheartbeat.support.SocketClient;
 import io.wsheartbeat.support.WireClient;
 

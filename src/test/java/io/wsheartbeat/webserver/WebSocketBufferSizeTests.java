@@ -1,4 +1,4 @@
-package io.wsheartbeat.tomcat;
+package io.wsheartbeat.webserver;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
